@@ -1,0 +1,179 @@
+"""Call one function on one case and describe what happened, as plain data.
+
+The grader calls the reference through this module in its own process and the
+student's function through the same module inside the sandbox, then compares
+the two descriptions. A case is a dict:
+
+    fn         name of the function (only used in messages)
+    args       list of positional arguments (tensors, numbers, None, ...)
+    kwargs     dict of keyword arguments
+    device     "cpu", "cuda" or "meta": floating tensors are moved there first
+    grad_wrt   positions (int) or keyword names (str) of the inputs to
+               differentiate the output with respect to
+    grad_seed  seed of the random weights w of the scalar sum(w * output)
+    inference_mode  call inside torch.inference_mode()
+    count_ops  count the aten operations the call dispatches
+"""
+import torch
+from torch.utils._python_dispatch import TorchDispatchMode
+
+from .callables import resolve
+
+MAX_MESSAGE = 300
+
+
+class _OpCounter(TorchDispatchMode):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.count += 1
+        return func(*args, **(kwargs or {}))
+
+
+def _map_tensors(value, fn):
+    if isinstance(value, torch.Tensor):
+        return fn(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_map_tensors(item, fn) for item in value)
+    if isinstance(value, dict):
+        return {key: _map_tensors(item, fn) for key, item in value.items()}
+    return value
+
+
+def _tensors(value, path="output"):
+    """Yield (path, tensor) for every tensor inside a nested output."""
+    if isinstance(value, torch.Tensor):
+        yield path, value
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _tensors(item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _tensors(item, f"{path}[{key!r}]")
+
+
+def describe(value):
+    """Plain-data description of an output: tensors become dicts that keep
+    dtype, device, shape and autograd facts, with the values on the CPU
+    (no values for meta tensors); anything unexpected becomes its type name."""
+    if isinstance(value, torch.Tensor):
+        return {
+            "kind": "tensor",
+            "dtype": str(value.dtype).replace("torch.", ""),
+            "device": value.device.type,
+            "shape": list(value.shape),
+            "requires_grad": bool(value.requires_grad),
+            "values": None if value.device.type == "meta" else value.detach().to("cpu").clone(),
+        }
+    if isinstance(value, (bool, int, float)) or value is None:
+        return {"kind": type(value).__name__, "value": value}
+    if isinstance(value, (list, tuple)):
+        return {"kind": type(value).__name__, "items": [describe(item) for item in value]}
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return {"kind": "dict", "items": {key: describe(item) for key, item in value.items()}}
+    return {"kind": "other", "type": type(value).__name__}
+
+
+def _to_device(value, device):
+    if device == "cpu":
+        return value
+    return _map_tensors(value, lambda t: t.to(device))
+
+
+def _inputs(case):
+    args = list(resolve(case.get("args", [])))
+    kwargs = dict(resolve(case.get("kwargs", {})))
+    device = case.get("device", "cpu")
+    return _to_device(args, device), _to_device(kwargs, device)
+
+
+def _get(args, kwargs, key):
+    return args[key] if isinstance(key, int) else kwargs[key]
+
+
+def _set(args, kwargs, key, value):
+    if isinstance(key, int):
+        args[key] = value
+    else:
+        kwargs[key] = value
+
+
+def _snapshot(args, kwargs):
+    named = [(index, value) for index, value in enumerate(args)] + list(kwargs.items())
+    return [(key, value, value.detach().clone())
+            for key, value in named if isinstance(value, torch.Tensor)]
+
+
+def _mutated(snapshot):
+    changed = []
+    for key, tensor, before in snapshot:
+        if tensor.device.type == "meta":
+            same = tensor.shape == before.shape and tensor.dtype == before.dtype
+        else:
+            same = (tensor.shape == before.shape and tensor.dtype == before.dtype
+                    and torch.equal(tensor.detach(), before))
+        if not same:
+            changed.append(key)
+    return changed
+
+
+def _weights(tensor, seed):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(tuple(tensor.shape), generator=generator,
+                       dtype=torch.float64).to(dtype=tensor.dtype, device=tensor.device)
+
+
+def _gradients(output, inputs, seed):
+    """Gradients of sum_k sum(w_k * out_k) w.r.t. ``inputs``; None when the
+    output does not depend on them through autograd."""
+    parts = [(path, t) for path, t in _tensors(output) if t.requires_grad]
+    if not parts:
+        return None
+    total = sum((t * _weights(t, seed + k)).sum() for k, (_, t) in enumerate(parts))
+    grads = torch.autograd.grad(total, inputs, allow_unused=True)
+    return [None if g is None else g.detach().to("cpu") for g in grads]
+
+
+def _failure(exc):
+    message = str(exc)
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE] + "..."
+    return {"ok": False,
+            "error_types": [klass.__name__ for klass in type(exc).__mro__],
+            "error": message}
+
+
+def invoke(fn, case):
+    """Call ``fn`` on ``case`` and return a plain-data description."""
+    try:
+        args, kwargs = _inputs(case)
+        grad_keys = list(case.get("grad_wrt", []))
+        for key in grad_keys:
+            _set(args, kwargs, key, _get(args, kwargs, key).detach().clone().requires_grad_(True))
+        snapshot = _snapshot(args, kwargs)
+        counter = _OpCounter() if case.get("count_ops") else None
+        if case.get("inference_mode"):
+            with torch.inference_mode():
+                output = _call(fn, args, kwargs, counter)
+        else:
+            output = _call(fn, args, kwargs, counter)
+        result = {"ok": True, "output": describe(output), "mutated": _mutated(snapshot),
+                  "grad_written": [key for key, tensor, _ in snapshot if tensor.grad is not None]}
+        if counter is not None:
+            result["ops"] = counter.count
+        if grad_keys:
+            grads = _gradients(output, [_get(args, kwargs, key) for key in grad_keys],
+                               int(case.get("grad_seed", 0)))
+            result["grads"] = None if grads is None else dict(zip(map(str, grad_keys), grads))
+        return result
+    except BaseException as exc:  # a student's sys.exit() must not end the worker
+        return _failure(exc)
+
+
+def _call(fn, args, kwargs, counter):
+    if counter is None:
+        return fn(*args, **kwargs)
+    with counter:
+        return fn(*args, **kwargs)

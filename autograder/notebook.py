@@ -1,0 +1,41 @@
+"""Reading notebooks the way nbgrader marks them up."""
+from pathlib import Path
+
+import nbformat
+
+
+class NotebookError(Exception):
+    """The file is not a readable Jupyter notebook."""
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    try:
+        return nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # invalid JSON, wrong schema, missing file ...
+        raise NotebookError(f"{Path(path).name} is not a readable notebook ({type(exc).__name__})") from None
+
+
+def nbgrader(cell) -> dict:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
+
+
+def grade_id(cell):
+    return nbgrader(cell).get("grade_id")
+
+
+def is_test_cell(cell) -> bool:
+    """An autograder-tests cell: graded code that is not an answer."""
+    meta = nbgrader(cell)
+    return bool(meta.get("grade")) and not meta.get("solution") and cell.get("cell_type") == "code"
+
+
+def cells_by_id(nb) -> dict:
+    return {grade_id(cell): cell for cell in nb.cells if grade_id(cell)}
+
+
+def code_to_run(nb) -> list:
+    """Sources of the code cells a grader runs: every code cell but the tests."""
+    return [cell.source for cell in nb.cells
+            if cell.get("cell_type") == "code" and not is_test_cell(cell)]
+

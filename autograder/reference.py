@@ -1,0 +1,21 @@
+"""The reference solutions: the solution cells of solutions/chNN/chNN.ipynb.
+
+They are the single source of truth: the grader runs the solution notebook's
+code cells (all but the test cells) in a fresh namespace, in the grader's own
+process, and takes the graded functions from there.
+"""
+from functools import lru_cache
+
+from . import paths
+from .checks import CHAPTERS
+from .harness.cells import run_cell
+from .notebook import code_to_run, read
+
+
+@lru_cache(maxsize=None)
+def load_references(chapter: str) -> dict:
+    path = paths.solution_notebook(chapter)
+    namespace = {"__name__": f"reference_{chapter}"}
+    for index, source in enumerate(code_to_run(read(path))):
+        run_cell(source, namespace, f"{path}:cell{index}")
+    return {spec.name: namespace[spec.name] for spec in CHAPTERS[chapter]}
