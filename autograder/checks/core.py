@@ -78,6 +78,8 @@ class Case:
     label: str = ""
     inference_mode: bool = False
     count_ops: bool = False
+    device: Optional[str] = None          # None: the grading device
+    expect_error: Optional[str] = None    # e.g. "ValueError": the call must raise it
 
     def message(self, fn: str, device: str, grad_seed: int = 0) -> dict:
         return {"fn": fn, "args": list(self.args), "kwargs": dict(self.kwargs),
@@ -94,7 +96,7 @@ Judge = Callable[[Case, dict, dict, str], Optional[str]]
 class Check:
     name: str
     hint: str
-    cases: Callable[[str], list]   # device -> [Case]
+    cases: Callable[[str], list]   # grading device -> [Case]
     judge: Judge
 
 
@@ -219,6 +221,8 @@ def matches_reference(tol: Optional[tuple] = None, grads: bool = False, mutation
     """The student's result equals the reference's: outputs (structure, shape,
     dtype, device, values), optionally gradients, and inputs left unchanged."""
     def judge(case, reference, student, device):
+        if case.expect_error:
+            return raises(case.expect_error)(case, reference, student, device)
         if not reference["ok"]:
             raise RuntimeError(f"the reference failed on a check case: {_error(reference)}")
         if not student["ok"]:
@@ -262,63 +266,68 @@ def raises(error: str = "ValueError") -> Judge:
 # the standard checks of every graded function
 
 
-def _with_dtype(spec: Spec, check: str, dims: Dims, dtype=torch.float64) -> Case:
-    return spec.make(Inputs(seed_for(spec.name, check), dtype), dims)
+def _case(spec: Spec, check: str, dims: Dims = Dims(), dtype=torch.float64, grads: bool = False) -> Case:
+    case = spec.make(Inputs(seed_for(spec.name, check), dtype), dims)
+    return replace(case, grad_wrt=spec.grad_wrt) if grads else case
+
+
+def _one(spec: Spec, check: str, **options) -> Callable[[str], list]:
+    return lambda device: [_case(spec, check, **options)]
+
+
+def _device_cases(spec: Spec) -> Callable[[str], list]:
+    """On a GPU the case runs there; on the CPU it runs again on 'meta'
+    (shapes only), where a tensor created on the CPU makes the call fail."""
+    def cases(device):
+        case = _case(spec, "device")
+        return [case] if device != "cpu" else [case, replace(case, device="meta", label="inputs on the 'meta' device")]
+    return cases
+
+
+def _shape_cases(spec: Spec) -> Callable[[str], list]:
+    """A valid call, which must still work, then each inconsistent one."""
+    def cases(device):
+        bad = spec.bad_shapes(Inputs(seed_for(spec.name, "shapes")))
+        return [_case(spec, "shapes-valid")] + [replace(case, expect_error="ValueError") for case in bad]
+    return cases
 
 
 def standard_checks(spec: Spec) -> list:
-    def single(check_name, dims=Dims(), dtype=torch.float64, device_override=None, grads=False):
-        def cases(device):
-            case = _with_dtype(spec, check_name, dims, dtype)
-            if grads:
-                case = replace(case, grad_wrt=spec.grad_wrt)
-            return [case]
-        return cases
-
     checks = [
         Check("matches the reference on random inputs (float64, non-square shapes)",
               "Compare each formula with the specification: which weight multiplies which vector, "
               "the (out_features, in_features) layout, the bias and the activation.",
-              single("random"), matches_reference(mutation=False)),
+              _one(spec, "random"), matches_reference(mutation=False)),
         Check("batch of one (B = 1)",
               "Avoid squeezing or indexing away the batch dimension.",
-              single("batch1", Dims(B=1)), matches_reference(mutation=False)),
+              _one(spec, "batch1", dims=Dims(B=1)), matches_reference(mutation=False)),
     ]
     if spec.uses_time:
         checks.append(Check("a single time step (T = 1)",
                             "Check the first step and the loop bounds over time.",
-                            single("time1", Dims(T=1)), matches_reference(mutation=False)))
+                            _one(spec, "time1", dims=Dims(T=1)), matches_reference(mutation=False)))
     checks += [
         Check("float32 inputs give float32 results",
               "Create new tensors with the inputs' dtype (e.g. torch.zeros(..., dtype=x.dtype)).",
-              single("float32", dtype=torch.float32), matches_reference(mutation=False)),
+              _one(spec, "float32", dtype=torch.float32), matches_reference(mutation=False)),
         Check("new tensors follow the inputs' device",
               "Create new tensors on the inputs' device (device=x.device, torch.zeros_like, new_zeros) "
               "and avoid .item() / Python conditions on tensor values.",
-              single("device"), matches_reference(mutation=False)),
+              _device_cases(spec), matches_reference(mutation=False)),
         Check("inputs are left unchanged",
               "Do not modify an argument in place (+=, [...] =, .add_()); work on new tensors.",
-              single("mutation"), matches_reference(mutation=True)),
+              _one(spec, "mutation"), matches_reference(mutation=True)),
     ]
     if spec.differentiable and spec.grad_wrt:
         checks.append(Check("gradients match the reference (float64)",
                             "Keep the computation differentiable: no .detach(), torch.no_grad(), "
                             ".data, numpy round trips or in-place edits of tensors that need gradients.",
-                            single("grads", grads=True), matches_reference(grads=True)))
+                            _one(spec, "grads", grads=True), matches_reference(grads=True)))
     if spec.bad_shapes is not None:
         checks.append(Check("ValueError on inconsistent shapes",
                             "Validate the shapes the docstring lists and raise ValueError naming them.",
-                            lambda device: spec.bad_shapes(Inputs(seed_for(spec.name, "shapes"))),
-                            raises("ValueError")))
+                            _shape_cases(spec), matches_reference(mutation=False)))
     return checks + list(spec.extra_checks)
-
-
-def case_device(check: Check, grading_device: str) -> str:
-    """The device a check's cases run on: the device check runs on 'meta'
-    when grading on the CPU, every other check on the grading device."""
-    if check.name == "new tensors follow the inputs' device" and grading_device == "cpu":
-        return "meta"
-    return grading_device
 
 
 # --------------------------------------------------------------------------
@@ -334,10 +343,10 @@ class CheckResult:
 
 def judge_check(check: Check, spec: Spec, reference_fn, call, grading_device: str) -> CheckResult:
     """Run every case of ``check``: the reference here (on the CPU, or on
-    'meta' for the meta-device check), the student through ``call(message)``
-    which returns the student's raw result (or raises to abort the check)."""
-    device = case_device(check, grading_device)
-    for index, case in enumerate(check.cases(device)):
+    'meta' for a meta case), the student through ``call(message)``, which
+    returns the student's raw result (or raises to abort the check)."""
+    for index, case in enumerate(check.cases(grading_device)):
+        device = case.device or grading_device
         seed = seed_for(spec.name, check.name, str(index))
         reference = invoke(reference_fn, case.message(spec.name, "meta" if device == "meta" else "cpu", seed))
         student = call(case.message(spec.name, device, seed))

@@ -1,0 +1,42 @@
+"""Building submissions from the release: what a student would hand in.
+
+Used by the test suite and the benchmarks to grade known answers: the
+reference's, a bank of wrong ones, hostile ones.
+"""
+import copy
+
+import nbformat
+
+from . import paths
+from .notebook import cells_by_id, read
+
+
+def reference_answers(chapter: str) -> dict:
+    """grade_id -> source of each answer cell of the solution notebook."""
+    cells = cells_by_id(read(paths.solution_notebook(chapter)))
+    return {cell_id: cell.source for cell_id, cell in cells.items()
+            if cell.get("metadata", {}).get("nbgrader", {}).get("solution")}
+
+
+def release(chapter: str) -> nbformat.NotebookNode:
+    return read(paths.release_notebook(chapter))
+
+
+def with_answers(nb: nbformat.NotebookNode, answers: dict) -> nbformat.NotebookNode:
+    """A copy of ``nb`` whose cells named in ``answers`` (grade_id -> source)
+    hold the given sources."""
+    nb = copy.deepcopy(nb)
+    for cell_id, cell in cells_by_id(nb).items():
+        if cell_id in answers:
+            cell.source = answers[cell_id]
+    return nb
+
+
+def solved(chapter: str, **overrides) -> nbformat.NotebookNode:
+    """The release answered with the reference, except the answers given."""
+    return with_answers(release(chapter), {**reference_answers(chapter), **overrides})
+
+
+def write(nb: nbformat.NotebookNode, path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))

@@ -1,0 +1,26 @@
+"""Shared fixtures: grading a notebook object with limits sized for tests."""
+import pytest
+
+from autograder.grading import grade_notebook
+from autograder.sandbox import Limits
+from autograder.submissions import write
+
+TEST_LIMITS = Limits(cell_seconds=10, call_seconds=5, exercise_seconds=40)
+
+
+@pytest.fixture
+def grade(tmp_path):
+    """grade(nb, chapter) -> report, grading a notebook object on the CPU."""
+    def run(nb, chapter, limits=TEST_LIMITS, **kwargs):
+        path = tmp_path / f"{chapter}.ipynb"
+        write(nb, path)
+        return grade_notebook(path, chapter=chapter, limits=limits, **kwargs)
+    return run
+
+
+def scores(report) -> dict:
+    return {name: exercise["score"] for name, exercise in report["exercises"].items()}
+
+
+def full_marks(report) -> dict:
+    return {name: exercise["max_score"] for name, exercise in report["exercises"].items()}
