@@ -1,12 +1,15 @@
 """Command line of the grader.
 
     python -m autograder grade NOTEBOOK.ipynb [--device auto|cpu|cuda] [--json] [--assignment chNN]
+    python -m autograder grade FOLDER [--csv scores.csv]   every notebook below FOLDER
     python -m autograder release [chNN ...]
 """
 import argparse
+import csv
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from . import paths
 from .checks import CHAPTERS
@@ -38,11 +41,34 @@ def format_text(report: dict) -> str:
     return "\n".join(lines)
 
 
+def notebooks_under(path: Path) -> list:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    return [path]
+
+
+def write_csv(reports: list, destination: Path) -> None:
+    with open(destination, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["notebook", "exercise", "score", "max_score"])
+        for report in reports:
+            for name, exercise in report["exercises"].items():
+                writer.writerow([report["notebook"], name, exercise["score"], exercise["max_score"]])
+            writer.writerow([report["notebook"], "TOTAL", report["score"], report["max_score"]])
+
+
 def grade(args) -> int:
     from .grading import grade_notebook
 
-    report = grade_notebook(args.notebook, device=resolve_device(args.device), chapter=args.assignment)
-    print(json.dumps(report, indent=2) if args.json else format_text(report))
+    device = resolve_device(args.device)
+    reports = [grade_notebook(path, device=device, chapter=args.assignment)
+               for path in notebooks_under(Path(args.notebook))]
+    if args.json:
+        print(json.dumps(reports[0] if len(reports) == 1 else reports, indent=2))
+    else:
+        print("\n".join(format_text(report) for report in reports))
+    if args.csv:
+        write_csv(reports, Path(args.csv))
     return 0
 
 
@@ -69,10 +95,11 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     grade_parser = commands.add_parser("grade", help="grade one notebook")
-    grade_parser.add_argument("notebook")
+    grade_parser.add_argument("notebook", help="a notebook, or a folder of notebooks")
     grade_parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
     grade_parser.add_argument("--json", action="store_true", help="print the report as JSON")
     grade_parser.add_argument("--assignment", choices=sorted(CHAPTERS), help="default: from the file name")
+    grade_parser.add_argument("--csv", help="also write the scores to this CSV file")
     grade_parser.set_defaults(run=grade)
     release_parser = commands.add_parser("release", help="regenerate exercises/ from solutions/")
     release_parser.add_argument("chapters", nargs="*", help=f"default: all of {', '.join(sorted(CHAPTERS))}")

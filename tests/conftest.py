@@ -5,7 +5,7 @@ from autograder.grading import grade_notebook
 from autograder.sandbox import Limits
 from autograder.submissions import write
 
-TEST_LIMITS = Limits(cell_seconds=10, call_seconds=5, exercise_seconds=40)
+TEST_LIMITS = Limits(cell_seconds=6, call_seconds=3, exercise_seconds=40)
 
 
 @pytest.fixture
