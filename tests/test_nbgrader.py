@@ -60,7 +60,7 @@ def course(tmp_path_factory):
 
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS))
 def test_release_matches_committed_exercises(course, chapter):
-    generated = (course / "release" / chapter / f"{chapter}.ipynb").read_text()
+    generated = (course / "exercises" / chapter / f"{chapter}.ipynb").read_text()
     assert generated == paths.release_notebook(chapter).read_text(), \
         "exercises/ is stale: regenerate it with ./course release"
 

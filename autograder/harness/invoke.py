@@ -160,7 +160,8 @@ def invoke(fn, case):
         else:
             output = _call(fn, args, kwargs, counter)
         result = {"ok": True, "output": describe(output), "mutated": _mutated(snapshot),
-                  "grad_written": [key for key, tensor, _ in snapshot if tensor.grad is not None]}
+                  "grad_written": [key for key, tensor, _ in snapshot
+                                   if tensor.is_leaf and tensor.grad is not None]}
         if counter is not None:
             result["ops"] = counter.count
         if grad_keys:

@@ -1,0 +1,189 @@
+"""Helpers for the visible tests of the exercise notebooks.
+
+Every helper is silent on success and raises ``AssertionError`` with a message
+that says what is wrong (which output, the shape, dtype or device it has and
+the one it should have, the largest error and where it is) without revealing
+the expected values, so a message is safe to show to a student.
+
+A test cell built from these helpers passes when it prints nothing and raises
+nothing.
+"""
+import inspect
+
+import torch
+
+__all__ = [
+    "assert_shape",
+    "assert_close",
+    "assert_differentiable",
+    "assert_dtype_device_follow",
+    "assert_inputs_unchanged",
+    "assert_raises_value_error",
+]
+
+
+def _describe(value) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)}, dtype {value.dtype}, on device '{value.device}'"
+    return f"a {type(value).__name__}"
+
+
+def _require_tensor(value, name: str) -> None:
+    if not isinstance(value, torch.Tensor):
+        raise AssertionError(f"{name}: expected a torch.Tensor, got {_describe(value)}")
+
+
+def _named_arguments(fn, args, kwargs) -> list:
+    """[(name, value)] of a call, named after fn's parameters where possible."""
+    try:
+        return list(inspect.signature(fn).bind(*args, **kwargs).arguments.items())
+    except (TypeError, ValueError):   # no signature, or a call fn will reject itself
+        return [(f"argument {i}", value) for i, value in enumerate(args)] + list(kwargs.items())
+
+
+def _name(fn) -> str:
+    return getattr(fn, "__name__", "the function")
+
+
+def _call_text(fn, args, kwargs) -> str:
+    """'rnn_step(x_t (3, 5), h_prev (3, 6), ...)': the call, with tensor shapes."""
+    def show(name, value):
+        if isinstance(value, torch.Tensor):
+            return f"{name} {tuple(value.shape)}"
+        return f"{name}={_name(value) if callable(value) else repr(value)}"
+    parts = [show(name, value) for name, value in _named_arguments(fn, args, kwargs)]
+    return f"{_name(fn)}({', '.join(parts)})"
+
+
+def _tensors(output, name: str) -> list:
+    """[(name, tensor)] of a tensor or of a (nested) tuple or list of them."""
+    if isinstance(output, torch.Tensor):
+        return [(name, output)]
+    if isinstance(output, (tuple, list)):
+        return [found for index, item in enumerate(output) for found in _tensors(item, f"{name}[{index}]")]
+    return []
+
+
+def assert_shape(t, expected, name: str = "output") -> None:
+    """``t`` is a tensor of shape ``expected`` (a tuple of ints; ``()`` for a scalar)."""
+    _require_tensor(t, name)
+    expected = tuple(expected)
+    if tuple(t.shape) != expected:
+        raise AssertionError(f"{name}: got shape {tuple(t.shape)}, expected {expected}")
+
+
+def assert_close(actual, expected, name: str = "output", rtol: float = 1e-5, atol: float = 1e-8) -> None:
+    """``actual`` equals ``expected`` (a tensor, or a number for a scalar) within
+    ``|actual - expected| <= atol + rtol * |expected|``, with the same shape,
+    dtype and device. The message gives the largest error and where it is,
+    not the expected values."""
+    _require_tensor(actual, name)
+    if not isinstance(expected, torch.Tensor):
+        expected = torch.as_tensor(expected, dtype=actual.dtype, device=actual.device)
+    assert_shape(actual, expected.shape, name)
+    if actual.dtype != expected.dtype:
+        raise AssertionError(f"{name}: got dtype {actual.dtype}, expected {expected.dtype}")
+    if actual.device != expected.device:
+        raise AssertionError(f"{name}: got device '{actual.device}', expected '{expected.device}'")
+    actual, expected = actual.detach(), expected.detach()
+    where = "" if actual.dim() == 0 else " at index {}"
+    broken = ~torch.isfinite(actual) & torch.isfinite(expected)
+    if broken.any():
+        index = tuple(broken.nonzero()[0].tolist())
+        raise AssertionError(f"{name}: got {actual[index].item()}{where.format(index)} where a finite "
+                             "value is expected (is the computation numerically stable?)")
+    off = ~torch.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if off.any():
+        error = (actual - expected).abs().nan_to_num(float("inf"))
+        index = tuple(int(i) for i in torch.unravel_index(error.argmax(), error.shape))
+        raise AssertionError(f"{name}: {int(off.sum())} of {off.numel()} element(s) differ from the expected "
+                             f"values, max abs error {error.max().item():.3g}{where.format(index)} "
+                             f"(rtol={rtol:g}, atol={atol:g})")
+
+
+def assert_differentiable(output, name: str = "output", **inputs) -> None:
+    """Gradients flow from ``output`` (a tensor) back to every named input
+    (tensors created with ``requires_grad=True``)."""
+    _require_tensor(output, name)
+    if not output.requires_grad:
+        raise AssertionError(f"{name}: requires_grad is False although its inputs require grad: keep the "
+                             "computation differentiable (no .detach(), torch.no_grad(), .item(), .data, "
+                             "numpy)")
+    grads = torch.autograd.grad(output.sum(), list(inputs.values()), allow_unused=True, retain_graph=True)
+    missing = [key for key, grad in zip(inputs, grads) if grad is None]
+    if missing:
+        raise AssertionError(f"no gradient flows from {name} back to {', '.join(missing)}: "
+                             "is every input used, and nothing detached?")
+
+
+def assert_dtype_device_follow(fn, *args, device: str = "meta",
+                               dtypes: tuple = (torch.float32, torch.float64), **kwargs) -> None:
+    """For each dtype in ``dtypes``: call ``fn(*args, **kwargs)`` with its
+    floating-point tensors converted to that dtype and all its tensors moved
+    to ``device``, and check that every tensor it returns is on ``device`` and,
+    if floating-point, of that dtype.
+
+    The 'meta' device (shapes only, no values) exists on every machine and,
+    like a GPU, rejects any tensor created on the CPU, so it catches
+    ``torch.zeros(B, H)`` written without ``dtype=``/``device=``.
+    """
+    def convert(value, dtype):
+        if not isinstance(value, torch.Tensor):
+            return value
+        return value.to(device=device, dtype=dtype if value.is_floating_point() else value.dtype)
+
+    for dtype in dtypes:
+        moved_args = [convert(value, dtype) for value in args]
+        moved_kwargs = {key: convert(value, dtype) for key, value in kwargs.items()}
+        inputs = f"{str(dtype).replace('torch.', '')} inputs on device '{device}'"
+        try:
+            output = fn(*moved_args, **moved_kwargs)
+        except NotImplementedError:
+            raise
+        except RuntimeError as err:
+            raise AssertionError(
+                f"{_name(fn)} failed with {inputs}: {err}\n"
+                "Create new tensors with the inputs' dtype and device, e.g. torch.zeros(..., dtype=x.dtype, "
+                "device=x.device), torch.zeros_like(x) or x.new_zeros(...)") from err
+        tensors = _tensors(output, "output")
+        if not tensors:
+            raise AssertionError(f"the output should be a tensor or a tuple of tensors, "
+                                 f"got {_describe(output)}")
+        for name, tensor in tensors:
+            if tensor.device.type != torch.device(device).type:
+                raise AssertionError(f"with {inputs}, {name} is on device '{tensor.device}': "
+                                     "create new tensors on the inputs' device")
+            if tensor.is_floating_point() and tensor.dtype != dtype:
+                raise AssertionError(f"with {inputs}, {name} has dtype {tensor.dtype}: "
+                                     "create new tensors with the inputs' dtype")
+
+
+def assert_inputs_unchanged(fn, *args, **kwargs):
+    """Call ``fn(*args, **kwargs)``, check that it modified none of its tensor
+    arguments in place, and return its output."""
+    before = [(name, value, value.detach().clone())
+              for name, value in _named_arguments(fn, args, kwargs) if isinstance(value, torch.Tensor)]
+    output = fn(*args, **kwargs)
+    for name, value, copy in before:
+        if value.shape != copy.shape or value.dtype != copy.dtype or not torch.equal(value.detach(), copy):
+            raise AssertionError(f"{_name(fn)} modified its argument {name} in place: compute on new tensors "
+                                 "(write h = h + a, not h += a, h.copy_(...) or h[...] = ...)")
+    return output
+
+
+def assert_raises_value_error(fn, *args, **kwargs) -> ValueError:
+    """``fn(*args, **kwargs)`` raises ValueError with a message; returns the error."""
+    call = _call_text(fn, args, kwargs)
+    try:
+        fn(*args, **kwargs)
+    except ValueError as err:
+        if not str(err).strip():
+            raise AssertionError(f"{call} raised ValueError without a message: "
+                                 "say what is inconsistent") from err
+        return err
+    except NotImplementedError:
+        raise
+    except Exception as err:
+        raise AssertionError(f"{call} should raise ValueError, but raised {type(err).__name__}: {err}\n"
+                             "Check the shapes before computing and raise ValueError naming them") from err
+    raise AssertionError(f"{call} should raise ValueError, but raised nothing")

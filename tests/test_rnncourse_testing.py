@@ -1,0 +1,199 @@
+"""The helpers of the visible tests pass right answers silently and fail wrong
+ones with a message that says what is wrong, without the expected values."""
+import re
+
+import pytest
+import torch
+
+from rnncourse.testing import (assert_close, assert_differentiable, assert_dtype_device_follow,
+                               assert_inputs_unchanged, assert_raises_value_error, assert_shape)
+
+DT = torch.float64
+
+
+def fails(match: str):
+    """pytest.raises(AssertionError) whose message contains ``match`` (literal text)."""
+    return pytest.raises(AssertionError, match=re.escape(match))
+
+
+def step(x, h, W):
+    """A correct little function of the kind the exercises ask for."""
+    return torch.tanh(h @ W.T + x)
+
+
+def step_inputs():
+    generator = torch.Generator().manual_seed(0)
+    return [torch.randn(shape, generator=generator, dtype=DT) for shape in ((2, 3), (2, 3), (3, 3))]
+
+
+# assert_shape ----------------------------------------------------------------
+
+def test_assert_shape_passes():
+    assert_shape(torch.zeros(2, 3), (2, 3))
+    assert_shape(torch.tensor(1.0), ())
+
+
+def test_assert_shape_names_the_output_and_both_shapes():
+    with fails("h: got shape (3, 2), expected (2, 3)"):
+        assert_shape(torch.zeros(3, 2), (2, 3), "h")
+
+
+def test_assert_shape_rejects_what_is_not_a_tensor():
+    with fails("loss: expected a torch.Tensor, got a float"):
+        assert_shape(1.5, (), "loss")
+
+
+# assert_close ------------------------------------------------------------------
+
+def test_assert_close_passes_within_tolerance_and_against_a_number():
+    x = torch.linspace(-1, 1, 6, dtype=DT)
+    assert_close(x + 1e-9, x)
+    assert_close(torch.tensor(2.0, dtype=DT), 2.0)
+
+
+def test_assert_close_reports_count_error_and_index_but_not_the_values():
+    expected = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=DT)
+    actual = expected.clone()
+    actual[1, 0] = 3.5
+    with pytest.raises(AssertionError) as error:
+        assert_close(actual, expected, "o")
+    message = str(error.value)
+    assert "o: 1 of 4 element(s) differ" in message
+    assert "max abs error 0.5 at index (1, 0)" in message
+    assert "3.5" not in message and "3.0" not in message
+
+
+def test_assert_close_checks_shape_dtype_and_device_first():
+    expected = torch.zeros(2, 3, dtype=DT)
+    with fails("got shape (3, 2), expected (2, 3)"):
+        assert_close(torch.zeros(3, 2, dtype=DT), expected)
+    with fails("got dtype torch.float32, expected torch.float64"):
+        assert_close(torch.zeros(2, 3), expected)
+    with fails("got device 'meta', expected 'cpu'"):
+        assert_close(torch.zeros(2, 3, dtype=DT, device="meta"), expected)
+
+
+def test_assert_close_points_at_infinities():
+    with fails("loss: got inf where a finite value is expected"):
+        assert_close(torch.tensor(float("inf"), dtype=DT), 1000.0, "loss")
+
+
+# assert_differentiable -----------------------------------------------------------
+
+def leaves():
+    return {name: t.clone().requires_grad_(True) for name, t in zip(("x", "h", "W"), step_inputs())}
+
+
+def test_assert_differentiable_passes():
+    inputs = leaves()
+    out = step(**inputs)
+    assert_differentiable(out, "h(t)", **inputs)
+    assert_differentiable(out, "h(t) again", **inputs)   # the graph is kept for further checks
+
+
+def test_assert_differentiable_catches_a_detached_output():
+    inputs = leaves()
+    with fails("h(t): requires_grad is False"):
+        assert_differentiable(step(**inputs).detach(), "h(t)", **inputs)
+
+
+def test_assert_differentiable_names_the_inputs_no_gradient_reaches():
+    inputs = leaves()
+    out = torch.tanh(inputs["h"].detach() @ inputs["W"].T + inputs["x"])
+    with fails("no gradient flows from h(t) back to h"):
+        assert_differentiable(out, "h(t)", **inputs)
+
+
+# assert_dtype_device_follow ---------------------------------------------------------
+
+def test_dtype_device_follow_passes_and_keeps_integer_tensors():
+    assert_dtype_device_follow(step, *step_inputs())
+
+    def pick(o, y):
+        return o.gather(-1, y.unsqueeze(-1)), y
+    assert_dtype_device_follow(pick, torch.zeros(2, 3, dtype=DT), torch.tensor([0, 2]))
+
+
+def test_dtype_device_follow_catches_a_tensor_created_on_the_cpu():
+    def cpu_state(x, h, W):
+        return torch.tanh(torch.zeros(h.shape) + h @ W.T + x)
+    with fails("cpu_state failed with float32 inputs on device 'meta'"):
+        assert_dtype_device_follow(cpu_state, *step_inputs())
+
+
+def test_dtype_device_follow_catches_a_hard_coded_dtype():
+    def always_double(x, h, W):
+        return step(x, h, W).double()
+    with fails("with float32 inputs on device 'meta', output has dtype torch.float64"):
+        assert_dtype_device_follow(always_double, *step_inputs())
+
+    def default_dtype_buffer(x, h, W):
+        out = torch.zeros(h.shape, device=h.device)
+        out[:] = step(x, h, W)
+        return out, h
+    with fails("with float64 inputs on device 'meta', output[0] has dtype torch.float32"):
+        assert_dtype_device_follow(default_dtype_buffer, *step_inputs())
+
+
+def test_an_unanswered_exercise_fails_with_not_implemented_error():
+    """The released notebook's stub must surface as NotImplementedError, not as a test failure."""
+    def unanswered(x, h, W):
+        raise NotImplementedError()
+    for helper in (assert_dtype_device_follow, assert_raises_value_error, assert_inputs_unchanged):
+        with pytest.raises(NotImplementedError):
+            helper(unanswered, *step_inputs())
+
+
+# assert_inputs_unchanged --------------------------------------------------------------
+
+def test_inputs_unchanged_returns_the_output():
+    inputs = step_inputs()
+    assert_close(assert_inputs_unchanged(step, *inputs), step(*inputs))
+
+
+def test_inputs_unchanged_names_the_modified_argument():
+    def in_place(x, h, W):
+        h += x
+        return torch.tanh(h @ W.T)
+    with fails("in_place modified its argument h in place"):
+        assert_inputs_unchanged(in_place, *step_inputs())
+
+
+# assert_raises_value_error -------------------------------------------------------------
+
+def checked_step(x, h, W):
+    if x.shape != h.shape:
+        raise ValueError(f"x {tuple(x.shape)} and h {tuple(h.shape)} differ")
+    return step(x, h, W)
+
+
+def test_raises_value_error_passes_and_returns_the_error():
+    x, h, W = step_inputs()
+    error = assert_raises_value_error(checked_step, x[:1], h, W)
+    assert "(1, 3)" in str(error)
+
+
+def test_raises_value_error_shows_the_call_when_nothing_is_raised():
+    x, h, W = step_inputs()
+    with fails("step(x (1, 3), h (2, 3), W (3, 3)) should raise ValueError, but raised nothing"):
+        assert_raises_value_error(step, x[:1], h, W)
+
+
+def test_raises_value_error_reports_another_exception():
+    x, h, W = step_inputs()
+    with fails("should raise ValueError, but raised RuntimeError"):
+        assert_raises_value_error(step, x, h, W[:2])
+
+
+def test_raises_value_error_wants_a_message():
+    def silent(x):
+        raise ValueError()
+    with fails("raised ValueError without a message"):
+        assert_raises_value_error(silent, torch.zeros(1))
+
+
+def test_raises_value_error_shows_callables_by_name_and_other_values_as_repr():
+    def apply(f, s, steps=None):
+        return f(s)
+    with fails("apply(f=tanh, s (2, 3), steps=3) should raise ValueError, but raised nothing"):
+        assert_raises_value_error(apply, torch.tanh, torch.zeros(2, 3), steps=3)
