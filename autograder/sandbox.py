@@ -98,9 +98,9 @@ def _bwrap_prefix(device: str) -> list:
     return args
 
 
-def _environment(harness_root: str, home: str) -> dict:
+def _environment(python_path: str, home: str) -> dict:
     return {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": home,
-            "PYTHONPATH": harness_root, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0",
+            "PYTHONPATH": python_path, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0",
             "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
             "LANG": "C.UTF-8"}
 
@@ -113,10 +113,11 @@ def worker_command(device: str, scratch: Path) -> tuple:
         argv = _bwrap_prefix(device)
         for key, value in env.items():
             argv += ["--setenv", key, value]
-        return argv + [python, "-m", "harness.worker", "/tmp/output.txt"], None, None
-    env = _environment(str(scratch), str(scratch))
+        return argv + [python, "-m", "harness.worker", "/tmp/output.txt", device], None, None
+    # without bubblewrap: the harness and the public package on the path
+    env = _environment(f"{scratch}:{paths.PUBLIC_PACKAGE.parent}", str(scratch))
     (scratch / "harness").symlink_to(paths.HARNESS)
-    return [python, "-m", "harness.worker", str(scratch / "output.txt")], env, str(scratch)
+    return [python, "-m", "harness.worker", str(scratch / "output.txt"), device], env, str(scratch)
 
 
 def _limit_resources(memory_bytes: int | None, output_bytes: int):

@@ -1,7 +1,7 @@
 """The sandboxed worker: runs a submission's cells and calls its functions.
 
-Started by ``autograder.sandbox`` as ``python -m harness.worker OUTPUT_FILE``
-(inside bubblewrap) with the request channel on stdin and the reply channel on
+Started by ``autograder.sandbox`` as ``python -m harness.worker OUTPUT_FILE
+DEVICE`` (inside bubblewrap) with the request channel on stdin and the reply channel on
 stdout. Before any student code runs, those two are moved to private file
 descriptors, and the student's stdout/stderr go to OUTPUT_FILE, whose size
 the parent caps with RLIMIT_FSIZE (a write past the cap raises OSError in
@@ -64,7 +64,18 @@ def serve(requests, replies, output, namespace):
         wire.write_frame(replies, reply)
 
 
+def _warm_up(device):
+    """Pay the one-time start-up cost of the devices the checks use (CUDA's
+    context, the meta device's first operation) before the first timed call."""
+    import torch
+
+    for name in ("meta", device):
+        if name != "cpu":
+            _ = torch.empty(1, device=name) + 0
+
+
 if __name__ == "__main__":
     channels = _take_channels(sys.argv[1])
+    _warm_up(sys.argv[2] if len(sys.argv) > 2 else "cpu")
     wire.write_frame(channels[1], {"ok": True, "ready": True})
     serve(*channels, namespace={"__name__": "__main__"})
