@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["sliding_window_sum", "noisy_cycle_tokens"]
+__all__ = ["sliding_window_sum", "noisy_cycle_tokens", "adding_problem"]
 
 
 def _generator(rng: int | torch.Generator) -> torch.Generator:
@@ -69,3 +69,32 @@ def noisy_cycle_tokens(rng: int | torch.Generator, T: int, B: int, K: int, noise
         tokens[t] = torch.where(jump[t], random_tokens[t], (tokens[t - 1] + 1) % K)
     x = torch.nn.functional.one_hot(tokens[:-1], K).to(dtype)
     return x, tokens[1:].clone()
+
+
+def adding_problem(rng: int | torch.Generator, T: int, B: int,
+                   dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
+    """The adding problem of Hochreiter & Schmidhuber (1997): sum two marked values.
+
+    Each step carries two features: a value uniform in [0, 1] and a marker,
+    1.0 at one uniformly chosen step of the first half (steps ``0 .. T//2 - 1``)
+    and at one of the second half, 0.0 elsewhere. The target is the sum of the
+    two marked values, known only after the last step. Always predicting the
+    mean target, 1, gives a mean squared error of 1/6 ≈ 0.167.
+
+    Returns ``x (T, B, 2)`` and ``y (B, 1)`` of ``dtype``; needs ``T >= 2``.
+    """
+    _check_sizes(T, B)
+    if T < 2:
+        raise ValueError(f"the adding problem needs T >= 2 (one marker per half), got T={T}")
+    g = _generator(rng)
+    values = torch.rand(T, B, generator=g, dtype=torch.float64)
+    half = T // 2
+    first = torch.randint(0, half, (B,), generator=g)
+    second = torch.randint(half, T, (B,), generator=g)
+    markers = torch.zeros(T, B, dtype=torch.float64)
+    batch = torch.arange(B)
+    markers[first, batch] = 1.0
+    markers[second, batch] = 1.0
+    x = torch.stack([values, markers], dim=-1)
+    y = (values * markers).sum(dim=0).unsqueeze(-1)
+    return x.to(dtype), y.to(dtype)

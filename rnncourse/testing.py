@@ -11,6 +11,7 @@ nothing.
 import inspect
 
 import torch
+from torch.utils._python_dispatch import TorchDispatchMode
 
 __all__ = [
     "assert_shape",
@@ -19,6 +20,7 @@ __all__ = [
     "assert_dtype_device_follow",
     "assert_inputs_unchanged",
     "assert_raises_value_error",
+    "count_tensor_ops",
 ]
 
 
@@ -56,12 +58,25 @@ def _call_text(fn, args, kwargs) -> str:
 
 
 def _tensors(output, name: str) -> list:
-    """[(name, tensor)] of a tensor or of a (nested) tuple or list of them."""
+    """[(name, tensor)] of a tensor or of a (nested) tuple, list or dict of them."""
     if isinstance(output, torch.Tensor):
         return [(name, output)]
     if isinstance(output, (tuple, list)):
         return [found for index, item in enumerate(output) for found in _tensors(item, f"{name}[{index}]")]
+    if isinstance(output, dict):
+        return [found for key, item in output.items() for found in _tensors(item, f"{name}[{key!r}]")]
     return []
+
+
+def _map_tensors(value, fn):
+    """``value`` with ``fn`` applied to every tensor inside (nested lists, tuples, dicts)."""
+    if isinstance(value, torch.Tensor):
+        return fn(value)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_map_tensors(item, fn) for item in value)
+    if isinstance(value, dict):
+        return {key: _map_tensors(item, fn) for key, item in value.items()}
+    return value
 
 
 def assert_shape(t, expected, name: str = "output") -> None:
@@ -128,9 +143,7 @@ def assert_dtype_device_follow(fn, *args, device: str = "meta",
     ``torch.zeros(B, H)`` written without ``dtype=``/``device=``.
     """
     def convert(value, dtype):
-        if not isinstance(value, torch.Tensor):
-            return value
-        return value.to(device=device, dtype=dtype if value.is_floating_point() else value.dtype)
+        return _map_tensors(value, lambda t: t.to(device=device, dtype=dtype if t.is_floating_point() else t.dtype))
 
     for dtype in dtypes:
         moved_args = [convert(value, dtype) for value in args]
@@ -147,7 +160,7 @@ def assert_dtype_device_follow(fn, *args, device: str = "meta",
                 "device=x.device), torch.zeros_like(x) or x.new_zeros(...)") from err
         tensors = _tensors(output, "output")
         if not tensors:
-            raise AssertionError(f"the output should be a tensor or a tuple of tensors, "
+            raise AssertionError(f"the output should be a tensor or a tuple, list or dict of tensors, "
                                  f"got {_describe(output)}")
         for name, tensor in tensors:
             if tensor.device.type != torch.device(device).type:
@@ -161,8 +174,8 @@ def assert_dtype_device_follow(fn, *args, device: str = "meta",
 def assert_inputs_unchanged(fn, *args, **kwargs):
     """Call ``fn(*args, **kwargs)``, check that it modified none of its tensor
     arguments in place, and return its output."""
-    before = [(name, value, value.detach().clone())
-              for name, value in _named_arguments(fn, args, kwargs) if isinstance(value, torch.Tensor)]
+    before = [(name, tensor, tensor.detach().clone())
+              for argument, value in _named_arguments(fn, args, kwargs) for name, tensor in _tensors(value, argument)]
     output = fn(*args, **kwargs)
     for name, value, copy in before:
         if value.shape != copy.shape or value.dtype != copy.dtype or not torch.equal(value.detach(), copy):
@@ -187,3 +200,24 @@ def assert_raises_value_error(fn, *args, **kwargs) -> ValueError:
         raise AssertionError(f"{call} should raise ValueError, but raised {type(err).__name__}: {err}\n"
                              "Check the shapes before computing and raise ValueError naming them") from err
     raise AssertionError(f"{call} should raise ValueError, but raised nothing")
+
+
+class _OpCounter(TorchDispatchMode):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.count += 1
+        return func(*args, **(kwargs or {}))
+
+
+def count_tensor_ops(fn, *args, **kwargs) -> int:
+    """How many tensor operations PyTorch runs for ``fn(*args, **kwargs)``.
+
+    A computation written without a Python loop over time runs as many
+    operations for a long sequence as for a short one; a loop runs more.
+    """
+    with _OpCounter() as counter:
+        fn(*args, **kwargs)
+    return counter.count

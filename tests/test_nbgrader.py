@@ -1,17 +1,13 @@
 """nbgrader's real workflow (SQLite gradebook) with the course's grader:
 generate_assignment -> submissions -> autograde -> generate_feedback.
 Scores in the gradebook equal the CLI's; feedback shows no hidden test."""
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder import paths
 from autograder.checks import CHAPTERS
 from autograder.grading import grade_notebook
+from autograder.nbgrader_course import make_course, run_nbgrader as nbgrader
 from autograder.submissions import release, solved, write
 
 from .banks.ch02 import WRONG
@@ -31,23 +27,11 @@ STUDENTS = {
 }
 
 
-def nbgrader(course: Path, *args):
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return done
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """A course directory using the repository's nbgrader configuration, with
     the assignment released and autograded for three students."""
-    course = tmp_path_factory.mktemp("course")
-    (course / "nbgrader_config.py").write_text(
-        f"exec(open({str(paths.ROOT / 'nbgrader_config.py')!r}).read())\n"
-        f"c.CourseDirectory.root = {str(course)!r}\n"
-        f"c.CourseDirectory.source_directory = {str(paths.SOLUTIONS)!r}\n")
+    course = make_course(tmp_path_factory.mktemp("course"))
     for chapter in CHAPTERS:
         nbgrader(course, "generate_assignment", chapter, "--force")
     for student, build in STUDENTS.items():

@@ -187,3 +187,34 @@ def test_task_argument_errors():
         tasks.noisy_cycle_tokens(0, 3, 2, K=1)
     with pytest.raises(TypeError):
         tasks.noisy_cycle_tokens(0.5, 3, 2, K=3)
+
+
+def test_adding_problem_markers_and_targets():
+    x, y = tasks.adding_problem(0, 10, 64, dtype=torch.float64)
+    assert x.shape == (10, 64, 2) and y.shape == (64, 1)
+    markers = x[..., 1]
+    assert torch.equal(markers[:5].sum(0), torch.ones(64)) and torch.equal(markers[5:].sum(0), torch.ones(64))
+    assert torch.allclose((x[..., 0] * markers).sum(0, keepdim=True).T, y)
+    assert ((x[..., 0] >= 0) & (x[..., 0] <= 1)).all()
+
+
+def test_adding_problem_baseline_is_one_sixth():
+    _, y = tasks.adding_problem(1, 20, 20000, dtype=torch.float64)
+    assert abs(((y - 1.0) ** 2).mean().item() - 1 / 6) < 0.01
+    with pytest.raises(ValueError):
+        tasks.adding_problem(0, 1, 4)
+
+
+def test_train_fits_a_line_and_clips():
+    from rnncourse.training import train
+
+    torch.manual_seed(0)
+    w = torch.zeros(1, requires_grad=True)
+    x = torch.linspace(-1, 1, 20)
+    losses = train([w], lambda step: ((w * x - 3 * x) ** 2).mean(), steps=200, lr=0.1)
+    assert len(losses) == 200 and losses[-1] < 1e-4 < losses[0]
+    v = torch.zeros(1, requires_grad=True)
+    train([v], lambda step: (v - 100.0).abs().sum() * 1000, steps=1, lr=1.0, clip_norm=0.5, optimizer="sgd")
+    assert torch.allclose(v.detach(), torch.tensor([0.5]))
+    with pytest.raises(ValueError):
+        train([torch.zeros(1)], lambda step: torch.zeros(()), steps=1)

@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from rnncourse.testing import (assert_close, assert_differentiable, assert_dtype_device_follow,
-                               assert_inputs_unchanged, assert_raises_value_error, assert_shape)
+                               assert_inputs_unchanged, assert_raises_value_error, assert_shape,
+                               count_tensor_ops)
 
 DT = torch.float64
 
@@ -197,3 +198,30 @@ def test_raises_value_error_shows_callables_by_name_and_other_values_as_repr():
         return f(s)
     with fails("apply(f=tanh, s (2, 3), steps=3) should raise ValueError, but raised nothing"):
         assert_raises_value_error(apply, torch.tanh, torch.zeros(2, 3), steps=3)
+
+
+def test_count_tensor_ops_tells_a_loop_over_time_from_one_batched_operation():
+    def batched(x):
+        return torch.tanh(x) * 2
+
+    def looped(x):
+        return torch.stack([torch.tanh(step) * 2 for step in x])
+
+    short, long = torch.zeros(3, 2), torch.zeros(12, 2)
+    assert count_tensor_ops(batched, short) == count_tensor_ops(batched, long) > 0
+    assert count_tensor_ops(looped, long) > count_tensor_ops(looped, short)
+
+
+def test_helpers_look_inside_lists_and_dicts():
+    def scale_the_second_in_place(grads):
+        grads[1].mul_(2)
+        return grads
+
+    with fails("modified its argument grads[1] in place"):
+        assert_inputs_unchanged(scale_the_second_in_place, [torch.ones(2), torch.ones(3)])
+
+    def cpu_gradient(grads):
+        return {"a": grads[0] * 2, "b": torch.zeros(3)}
+
+    with fails("output['b'] is on device 'cpu'"):
+        assert_dtype_device_follow(cpu_gradient, [torch.ones(2)])

@@ -1,29 +1,16 @@
 """Checks of the ch02 graded functions (the three design patterns)."""
-import torch
-
+from .builders import bad_case, rnn_weights, shape_of
 from .core import Case, Check, Dims, Inputs, Spec, matches_reference
-
-def _weights(inputs: Inputs, d: Dims, recurrent_in: int) -> dict:
-    return {"U": inputs.weight(d.H, d.D), "W": inputs.weight(d.H, recurrent_in),
-            "V": inputs.weight(d.K, d.H), "b": inputs.uniform(d.H), "c": inputs.uniform(d.K)}
 
 
 def _case(first: dict, weights: dict) -> Case:
     return Case(args=list({**first, **weights}.values()))
 
 
-def _bad(args: dict, label: str) -> Case:
-    return Case(args=list(args.values()), label=label)
-
-
-def _shape(t: torch.Tensor) -> tuple:
-    return tuple(t.shape)
-
-
 # rnn_step(x_t, h_prev, U, W, b) ---------------------------------------------
 
 def make_rnn_step(inputs: Inputs, d: Dims) -> Case:
-    w = _weights(inputs, d, d.H)
+    w = rnn_weights(inputs, d, d.H)
     args = {"x_t": inputs.randn(d.B, d.D), "h_prev": inputs.uniform(d.B, d.H),
             "U": w["U"], "W": w["W"], "b": w["b"]}
     return Case(args=list(args.values()))
@@ -36,10 +23,10 @@ def bad_rnn_step(inputs: Inputs) -> list:
     wide_x = inputs.randn(d.B, d.D + 1)
     other_batch = inputs.uniform(d.B + 1, d.H)
     return [
-        _bad(dict(x_t=wide_x, h_prev=h_prev, U=U, W=W, b=b),
-             f"x_t {_shape(wide_x)} with U {_shape(U)}"),
-        _bad(dict(x_t=x_t, h_prev=other_batch, U=U, W=W, b=b),
-             f"x_t {_shape(x_t)} with h_prev {_shape(other_batch)}"),
+        bad_case(dict(x_t=wide_x, h_prev=h_prev, U=U, W=W, b=b),
+             f"x_t {shape_of(wide_x)} with U {shape_of(U)}"),
+        bad_case(dict(x_t=x_t, h_prev=other_batch, U=U, W=W, b=b),
+             f"x_t {shape_of(x_t)} with h_prev {shape_of(other_batch)}"),
     ]
 
 
@@ -47,7 +34,7 @@ def bad_rnn_step(inputs: Inputs) -> list:
 
 def make_rnn_forward(inputs: Inputs, d: Dims) -> Case:
     first = {"x": inputs.randn(d.T, d.B, d.D), "h0": inputs.uniform(d.B, d.H)}
-    return _case(first, _weights(inputs, d, d.H))
+    return _case(first, rnn_weights(inputs, d, d.H))
 
 
 def bad_sequence_inputs(make) -> callable:
@@ -59,10 +46,10 @@ def bad_sequence_inputs(make) -> callable:
         other_batch = inputs.uniform(d.B + 1, s0.shape[1])
         tall_V = inputs.weight(d.K, d.H + 1)
         return [
-            _bad(dict(x=wide_x, s0=s0, U=U, W=W, V=V, b=b, c=c), f"x {_shape(wide_x)} with U {_shape(U)}"),
-            _bad(dict(x=x, s0=other_batch, U=U, W=W, V=V, b=b, c=c),
-                 f"x {_shape(x)} with an initial state {_shape(other_batch)}"),
-            _bad(dict(x=x, s0=s0, U=U, W=W, V=tall_V, b=b, c=c), f"V {_shape(tall_V)} with U {_shape(U)}"),
+            bad_case(dict(x=wide_x, s0=s0, U=U, W=W, V=V, b=b, c=c), f"x {shape_of(wide_x)} with U {shape_of(U)}"),
+            bad_case(dict(x=x, s0=other_batch, U=U, W=W, V=V, b=b, c=c),
+                 f"x {shape_of(x)} with an initial state {shape_of(other_batch)}"),
+            bad_case(dict(x=x, s0=s0, U=U, W=W, V=tall_V, b=b, c=c), f"V {shape_of(tall_V)} with U {shape_of(U)}"),
         ]
     return cases
 
@@ -71,7 +58,7 @@ def bad_sequence_inputs(make) -> callable:
 
 def make_output_recurrent(inputs: Inputs, d: Dims) -> Case:
     first = {"x": inputs.randn(d.T, d.B, d.D), "o0": inputs.randn(d.B, d.K)}
-    return _case(first, _weights(inputs, d, d.K))
+    return _case(first, rnn_weights(inputs, d, d.K))
 
 
 # sequence_to_vector_forward(x, h0, U, W, V, b, c) ------------------------------
@@ -90,8 +77,8 @@ def bad_sequence_nll(inputs: Inputs) -> list:
     o, y = make_sequence_nll(inputs, d).args
     y_wide = inputs.randint(d.K, d.T, d.B + 1)
     y_short = inputs.randint(d.K, d.T - 1, d.B)
-    return [_bad(dict(o=o, y=y_wide), f"o {_shape(o)} with y {_shape(y_wide)}"),
-            _bad(dict(o=o, y=y_short), f"o {_shape(o)} with y {_shape(y_short)}")]
+    return [bad_case(dict(o=o, y=y_wide), f"o {shape_of(o)} with y {shape_of(y_wide)}"),
+            bad_case(dict(o=o, y=y_short), f"o {shape_of(o)} with y {shape_of(y_short)}")]
 
 
 def _large_logits(device: str) -> list:

@@ -80,16 +80,21 @@ class Case:
     count_ops: bool = False
     device: Optional[str] = None          # None: the grading device
     expect_error: Optional[str] = None    # e.g. "ValueError": the call must raise it
+    global_seed: Optional[int] = None     # seed of torch's global generator before the call
 
     def message(self, fn: str, device: str, grad_seed: int = 0) -> dict:
         return {"fn": fn, "args": list(self.args), "kwargs": dict(self.kwargs),
                 "device": device, "grad_wrt": list(self.grad_wrt), "grad_seed": grad_seed,
-                "inference_mode": self.inference_mode, "count_ops": self.count_ops}
+                "inference_mode": self.inference_mode, "count_ops": self.count_ops,
+                "global_seed": self.global_seed}
 
 
 # A judge gets (case, reference result, student result, expected device) and
 # returns None when the student's result is right, else a short message.
 Judge = Callable[[Case, dict, dict, str], Optional[str]]
+# A judge of all cases together gets ([Case], [student result]) once every case
+# has passed its own judge, for properties that relate several calls.
+JointJudge = Callable[[list, list], Optional[str]]
 
 
 @dataclass
@@ -98,6 +103,7 @@ class Check:
     hint: str
     cases: Callable[[str], list]   # grading device -> [Case]
     judge: Judge
+    joint: Optional[JointJudge] = None
 
 
 @dataclass
@@ -107,14 +113,18 @@ class Spec:
     make(inputs, dims) -> Case builds a valid call; grad_wrt names the inputs
     that must receive gradients; bad_shapes(inputs) -> [Case] lists calls that
     must raise ValueError; extra_checks are the function's own checks.
+    A function of plain numbers (tensor_inputs false) gets none of the
+    standard checks, only its own.
     """
     name: str
     make: Callable[[Inputs, Dims], Case]
     grad_wrt: tuple = ()
     uses_time: bool = True
+    uses_batch: bool = True
     bad_shapes: Optional[Callable[[Inputs], list]] = None
     extra_checks: list = field(default_factory=list)
     differentiable: bool = True
+    tensor_inputs: bool = True
 
 
 def seed_for(*parts: str) -> int:
@@ -227,6 +237,8 @@ def matches_reference(tol: Optional[tuple] = None, grads: bool = False, mutation
             raise RuntimeError(f"the reference failed on a check case: {_error(reference)}")
         if not student["ok"]:
             return _error(student) + _label(case)
+        if student.get("autograd_ran"):
+            return "autograd computed part of the result: this function must compute its gradients by hand"
         dtype = _first_dtype(reference["output"])
         limits = tol or TOLERANCES.get(dtype, TOLERANCES["float64"])
         problem = compare_outputs(reference["output"], student["output"], device, limits)
@@ -293,15 +305,18 @@ def _shape_cases(spec: Spec) -> Callable[[str], list]:
 
 
 def standard_checks(spec: Spec) -> list:
+    if not spec.tensor_inputs:
+        return list(spec.extra_checks)
     checks = [
         Check("matches the reference on random inputs (float64, non-square shapes)",
               "Compare each formula with the specification: which weight multiplies which vector, "
               "the (out_features, in_features) layout, the bias and the activation.",
               _one(spec, "random"), matches_reference(mutation=False)),
-        Check("batch of one (B = 1)",
-              "Avoid squeezing or indexing away the batch dimension.",
-              _one(spec, "batch1", dims=Dims(B=1)), matches_reference(mutation=False)),
     ]
+    if spec.uses_batch:
+        checks.append(Check("batch of one (B = 1)",
+                            "Avoid squeezing or indexing away the batch dimension.",
+                            _one(spec, "batch1", dims=Dims(B=1)), matches_reference(mutation=False)))
     if spec.uses_time:
         checks.append(Check("a single time step (T = 1)",
                             "Check the first step and the loop bounds over time.",
@@ -344,8 +359,10 @@ class CheckResult:
 def judge_check(check: Check, spec: Spec, reference_fn, call, grading_device: str) -> CheckResult:
     """Run every case of ``check``: the reference here (on the CPU, or on
     'meta' for a meta case), the student through ``call(message)``, which
-    returns the student's raw result (or raises to abort the check)."""
-    for index, case in enumerate(check.cases(grading_device)):
+    returns the student's raw result (or raises to abort the check); then the
+    joint judge, if any, on all the student's results."""
+    cases, students = check.cases(grading_device), []
+    for index, case in enumerate(cases):
         device = case.device or grading_device
         seed = seed_for(spec.name, check.name, str(index))
         reference = invoke(reference_fn, case.message(spec.name, "meta" if device == "meta" else "cpu", seed))
@@ -353,4 +370,8 @@ def judge_check(check: Check, spec: Spec, reference_fn, call, grading_device: st
         problem = check.judge(case, reference, student, device)
         if problem:
             return CheckResult(check.name, False, f"{problem}. Hint: {check.hint}")
+        students.append(student)
+    problem = check.joint(cases, students) if check.joint else None
+    if problem:
+        return CheckResult(check.name, False, f"{problem}. Hint: {check.hint}")
     return CheckResult(check.name, True, "")

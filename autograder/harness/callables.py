@@ -1,7 +1,8 @@
 """Callables that a check may pass to a graded function, referred to by name.
 
 Messages carry only tensors and plain data, so a case names a callable as
-``{"callable": NAME}`` and both sides resolve it here. None of these is a
+``{"callable": NAME}`` and a random-number generator as ``{"generator": SEED}``;
+both sides resolve them here (a generator on the device of the call). None of these is a
 solution to an exercise: they are the transition and loss functions that
 exercises take as arguments.
 """
@@ -42,12 +43,20 @@ REGISTRY = {
 }
 
 
-def resolve(value):
-    """Replace every ``{"callable": NAME}`` inside ``value`` by the function."""
+def _generator(seed: int, device: str) -> torch.Generator:
+    """A seeded generator on ``device`` (on the CPU for 'meta', which draws nothing)."""
+    return torch.Generator(device="cpu" if device == "meta" else device).manual_seed(seed)
+
+
+def resolve(value, device: str = "cpu"):
+    """Replace every ``{"callable": NAME}`` inside ``value`` by the function and
+    every ``{"generator": SEED}`` by a seeded ``torch.Generator`` on ``device``."""
     if isinstance(value, dict):
         if set(value) == {"callable"}:
             return REGISTRY[value["callable"]]
-        return {key: resolve(item) for key, item in value.items()}
+        if set(value) == {"generator"}:
+            return _generator(int(value["generator"]), device)
+        return {key: resolve(item, device) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(resolve(item) for item in value)
+        return type(value)(resolve(item, device) for item in value)
     return value

@@ -11,8 +11,12 @@ the two descriptions. A case is a dict:
     grad_wrt   positions (int) or keyword names (str) of the inputs to
                differentiate the output with respect to
     grad_seed  seed of the random weights w of the scalar sum(w * output)
-    inference_mode  call inside torch.inference_mode()
+    inference_mode  call inside torch.inference_mode() and report whether
+               autograd's engine ran anyway (re-enabled inside the call)
     count_ops  count the aten operations the call dispatches
+    global_seed  seed torch's global generator with it just before the call
+                 (a function told to draw from a given generator must not
+                 depend on the global one)
 """
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
@@ -22,13 +26,18 @@ from .callables import resolve
 MAX_MESSAGE = 300
 
 
-class _OpCounter(TorchDispatchMode):
+class _Watch(TorchDispatchMode):
+    """Counts the aten operations dispatched and notes any dispatched by
+    autograd's engine (during a backward pass)."""
+
     def __init__(self):
         super().__init__()
         self.count = 0
+        self.backward_ran = False
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         self.count += 1
+        self.backward_ran = self.backward_ran or torch._C._current_graph_task_id() != -1
         return func(*args, **(kwargs or {}))
 
 
@@ -83,9 +92,9 @@ def _to_device(value, device):
 
 
 def _inputs(case):
-    args = list(resolve(case.get("args", [])))
-    kwargs = dict(resolve(case.get("kwargs", {})))
     device = case.get("device", "cpu")
+    args = list(resolve(case.get("args", []), device))
+    kwargs = dict(resolve(case.get("kwargs", {}), device))
     return _to_device(args, device), _to_device(kwargs, device)
 
 
@@ -101,9 +110,14 @@ def _set(args, kwargs, key, value):
 
 
 def _snapshot(args, kwargs):
+    """(key, tensor, copy) of every input tensor; key is the argument's
+    position or name, with an index for a tensor inside a list argument."""
     named = [(index, value) for index, value in enumerate(args)] + list(kwargs.items())
-    return [(key, value, value.detach().clone())
-            for key, value in named if isinstance(value, torch.Tensor)]
+    snapshot = []
+    for key, value in named:
+        for path, tensor in _tensors(value, str(key)):
+            snapshot.append((key if isinstance(value, torch.Tensor) else path, tensor, tensor.detach().clone()))
+    return snapshot
 
 
 def _mutated(snapshot):
@@ -153,17 +167,21 @@ def invoke(fn, case):
         for key in grad_keys:
             _set(args, kwargs, key, _get(args, kwargs, key).detach().clone().requires_grad_(True))
         snapshot = _snapshot(args, kwargs)
-        counter = _OpCounter() if case.get("count_ops") else None
+        watch = _Watch() if case.get("count_ops") or case.get("inference_mode") else None
+        if case.get("global_seed") is not None:
+            torch.manual_seed(int(case["global_seed"]))
         if case.get("inference_mode"):
             with torch.inference_mode():
-                output = _call(fn, args, kwargs, counter)
+                output = _call(fn, args, kwargs, watch)
         else:
-            output = _call(fn, args, kwargs, counter)
+            output = _call(fn, args, kwargs, watch)
         result = {"ok": True, "output": describe(output), "mutated": _mutated(snapshot),
                   "grad_written": [key for key, tensor, _ in snapshot
                                    if tensor.is_leaf and tensor.grad is not None]}
-        if counter is not None:
-            result["ops"] = counter.count
+        if case.get("count_ops"):
+            result["ops"] = watch.count
+        if case.get("inference_mode"):
+            result["autograd_ran"] = watch.backward_ran
         if grad_keys:
             grads = _gradients(output, [_get(args, kwargs, key) for key in grad_keys],
                                int(case.get("grad_seed", 0)))
@@ -173,8 +191,8 @@ def invoke(fn, case):
         return _failure(exc)
 
 
-def _call(fn, args, kwargs, counter):
-    if counter is None:
+def _call(fn, args, kwargs, watch):
+    if watch is None:
         return fn(*args, **kwargs)
-    with counter:
+    with watch:
         return fn(*args, **kwargs)
