@@ -1,9 +1,9 @@
 """Hidden checks of every graded function, one module per chapter."""
-from . import ch01, ch02
+from . import ch01, ch02, ch03, ch04, ch05
 from .core import Spec, judge_check, standard_checks
 from ..harness.invoke import invoke
 
-CHAPTERS = {"ch01": ch01.SPECS, "ch02": ch02.SPECS}
+CHAPTERS = {"ch01": ch01.SPECS, "ch02": ch02.SPECS, "ch03": ch03.SPECS, "ch04": ch04.SPECS, "ch05": ch05.SPECS}
 
 
 def find_spec(name: str) -> tuple:
