@@ -5,6 +5,11 @@ The chapters and the exercise notebooks import its modules explicitly:
 * ``rnncourse.graphs``: matplotlib drawings of folded and unrolled computational
   graphs and of the design patterns of recurrent networks;
 * ``rnncourse.tasks``: seeded generators of the toy tasks (time-major tensors);
+* ``rnncourse.bptt``: measuring the memory of back-propagation and drawing
+  the flow of gradients through an unrolled graph;
+* ``rnncourse.training``: a small deterministic training loop;
+* ``rnncourse.regression``: a recurrent regressor read out at the last step,
+  trained and scored on the toy tasks (the adding problem);
 * ``rnncourse.testing``: helpers for the visible tests of the exercises.
 
 Importing the package itself is cheap: it imports none of them (so a helper

@@ -29,7 +29,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.path import Path
 
-__all__ = ["draw_dynamical_system", "draw_design_pattern", "draw_input_cases", "PATTERNS"]
+__all__ = ["draw_dynamical_system", "draw_design_pattern", "draw_input_cases", "draw_teacher_forcing",
+           "PATTERNS"]
 
 #: The three design patterns of the notes, by name.
 PATTERNS = ("hidden_recurrence", "output_recurrence", "single_output")
@@ -374,3 +375,37 @@ def draw_input_cases() -> Figure:
     titles = ["(a) no input: output fed back", "(b) one vector $\\boldsymbol{x}$ at every step",
               "(c) $\\boldsymbol{x}$ as the initial state", "(d) both"]
     return _figure(list(zip(panels, titles)), ncols=2)
+
+
+def draw_teacher_forcing() -> Figure:
+    """Teacher forcing in a network with output-to-hidden recurrence, at train and at test time.
+
+    Two panels, steps ``t-1`` and ``t`` each, rows ``x``, ``h``, ``o`` (and, at
+    train time, the losses ``L`` and targets ``y``). Train time: the *true*
+    previous target ``y(t-1)`` feeds ``h(t)`` through ``W``. Test time: the true
+    output is unknown, so the model's own output ``o(t-1)`` feeds ``h(t)``
+    through ``W`` (open-loop mode).
+    """
+    steps = ("t-1", "t")
+    panels = []
+    for phase in ("train", "test"):
+        d = _Diagram()
+        for i, t in enumerate(steps):
+            x = i * 1.3 * _DX  # wider than usual: room for the long y(t-1) -> h(t) arrow
+            d.node(f"x({t})", x, 0.0, _math("x", t), "input")
+            d.node(f"h({t})", x, _DY, _math("h", t), "hidden")
+            d.edge(f"x({t})", f"h({t})", "$U$", side=-1)
+            if phase == "train":
+                _add_output_stack(d, t, x, f"h({t})")
+            else:
+                d.node(f"o({t})", x, 2 * _DY, _math("o", t), "output")
+                d.edge(f"h({t})", f"o({t})", "$V$", side=-1)
+        if phase == "train":
+            d.edge("y(t-1)", "h(t)", "$W$", rad=0.12, side=1)
+            d.notes.append((0.65 * _DX, -0.75, "the true output is fed back", 10, "italic"))
+        else:
+            d.edge("o(t-1)", "h(t)", "$W$", side=1)
+            d.notes.append((0.65 * _DX, -0.75, "the model's output is fed back", 10, "italic"))
+            d.notes.append((0.0, 4 * _DY, "", 1, "normal"))  # invisible: same height as the train panel
+        panels.append(d)
+    return _figure(list(zip(panels, ["Train time", "Test time"])))

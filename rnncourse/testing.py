@@ -21,6 +21,7 @@ __all__ = [
     "assert_inputs_unchanged",
     "assert_raises_value_error",
     "count_tensor_ops",
+    "torch_rnn_states",
 ]
 
 
@@ -221,3 +222,15 @@ def count_tensor_ops(fn, *args, **kwargs) -> int:
     with _OpCounter() as counter:
         fn(*args, **kwargs)
     return counter.count
+
+
+def torch_rnn_states(x, h0, U, W, b):
+    """The hidden states h(1..T), (T, B, H), of h(t) = tanh(b + W h(t-1) + U x(t))
+    computed by PyTorch's own ``torch.nn.RNN``: an independent computation for
+    tests, differentiable w.r.t. every argument.
+
+    x: (T, B, D), h0: (B, H), U: (H, D), W: (H, H), b: (H,).
+    """
+    layer = torch.nn.RNN(U.shape[1], U.shape[0], device="meta")   # holds no weights of its own
+    weights = {"weight_ih_l0": U, "weight_hh_l0": W, "bias_ih_l0": b, "bias_hh_l0": torch.zeros_like(b)}
+    return torch.func.functional_call(layer, weights, (x, h0.unsqueeze(0)))[0]

@@ -15,7 +15,8 @@ from autograder import paths
 BUILD = paths.ROOT / "book" / "_build" / "html"
 ARTIFACTS = paths.ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = ["chapters/ch02_design_patterns.html"]
+PAGES = ["chapters/ch02_design_patterns.html", "chapters/ch03_teacher_forcing.html",
+         "chapters/ch04_bptt.html", "chapters/ch05_long_term_dependencies.html"]
 
 
 @pytest.fixture(scope="module")

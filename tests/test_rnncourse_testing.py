@@ -7,7 +7,7 @@ import torch
 
 from rnncourse.testing import (assert_close, assert_differentiable, assert_dtype_device_follow,
                                assert_inputs_unchanged, assert_raises_value_error, assert_shape,
-                               count_tensor_ops)
+                               count_tensor_ops, torch_rnn_states)
 
 DT = torch.float64
 
@@ -225,3 +225,19 @@ def test_helpers_look_inside_lists_and_dicts():
 
     with fails("output['b'] is on device 'cpu'"):
         assert_dtype_device_follow(cpu_gradient, [torch.ones(2)])
+
+
+def test_torch_rnn_states_follow_the_recurrence_and_carry_gradients():
+    gen = torch.Generator().manual_seed(0)
+    T, B, D, H = 4, 2, 3, 5
+    x, h0 = torch.randn(T, B, D, generator=gen, dtype=DT), torch.randn(B, H, generator=gen, dtype=DT)
+    U, W, b = (torch.randn(shape, generator=gen, dtype=DT, requires_grad=True) for shape in ((H, D), (H, H), (H,)))
+    h, states = h0, []
+    for t in range(T):
+        h = torch.tanh(b + h @ W.T + x[t] @ U.T)
+        states.append(h)
+    expected = torch.stack(states)
+    got = torch_rnn_states(x, h0, U, W, b)
+    assert torch.allclose(got, expected, rtol=1e-12, atol=1e-12)
+    for a, e in zip(torch.autograd.grad(got.sum(), (U, W, b)), torch.autograd.grad(expected.sum(), (U, W, b))):
+        assert torch.allclose(a, e, rtol=1e-12, atol=1e-12)
