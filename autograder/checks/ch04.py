@@ -57,6 +57,11 @@ def _large_logits(device: str) -> list:
                  inference_mode=True, label="output bias of magnitude 1e3")]
 
 
+def _large_logits_truncated(device: str) -> list:
+    return [Case(args=list(_network_args(Inputs(403), Dims(), logit_scale=1e3).values()) + [2],
+                 label="output bias of magnitude 1e3")]
+
+
 # truncated_bptt_grads(x, y, h0, U, W, V, b, c, k) ---------------------------------
 
 def _truncated(inputs: Inputs, d: Dims, k: int) -> list:
@@ -85,11 +90,10 @@ def _bad_k(device: str) -> list:
     return [Case(args=_truncated(Inputs(420), Dims(), k), label=f"k = {k}") for k in (0, -2)]
 
 
-def _last_state_detached(case, reference, student, device):
-    problem = matches_reference(mutation=False)(case, reference, student, device)
-    if problem is None and student["output"]["items"][2].get("requires_grad"):
-        return f"h_T still requires grad ({case.label}): return it detached"
-    return problem
+def _inputs_requiring_grad(device: str) -> list:
+    """The weights require grad, as in training: .backward() would write their .grad."""
+    case = Case(args=_truncated(Inputs(421), Dims(), 2), grad_wrt=(3, 4, 5, 6, 7), label="weights requiring grad")
+    return [case]
 
 
 SPECS = [
@@ -112,9 +116,14 @@ SPECS = [
              Check("one chunk (k >= T) is full back-propagation through time",
                    "With k >= T there is a single chunk and nothing is detached.",
                    _chunkings((5, 5), (4, 9)), matches_reference(mutation=False)),
-             Check("h_T is returned detached",
-                   "Return the last hidden state with .detach().",
-                   _chunkings((5, 2)), _last_state_detached),
+             Check("returns detached results and leaves .grad of the inputs alone",
+                   "Differentiate fresh leaf copies of the inputs with torch.autograd.grad and return "
+                   "the loss, the gradients and h_T detached.",
+                   _inputs_requiring_grad, matches_reference(mutation=False, detached=True, grad_untouched=True)),
+             Check("numerically stable for large logits",
+                   "Compute each chunk's loss with log-sum-exp (torch.logsumexp or F.cross_entropy), "
+                   "not log(softmax(o)).",
+                   _large_logits_truncated, matches_reference(mutation=False)),
              Check("ValueError for k < 1", "Check k before computing anything.",
                    _bad_k, raises("ValueError")),
          ]),

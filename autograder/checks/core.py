@@ -227,9 +227,30 @@ def _label(case: Case) -> str:
     return f" ({case.label})" if case.label else ""
 
 
-def matches_reference(tol: Optional[tuple] = None, grads: bool = False, mutation: bool = True) -> Judge:
+def _attached(description: dict, path: str = "output") -> list:
+    """Paths of the output tensors that still require grad."""
+    if description["kind"] == "tensor":
+        return [path] if description.get("requires_grad") else []
+    items = description.get("items") or []
+    pairs = items.items() if isinstance(items, dict) else enumerate(items)
+    return [found for key, item in pairs for found in _attached(item, f"{path}[{key!r}]")]
+
+
+def _result_problem(student: dict, detached: bool, grad_untouched: bool) -> Optional[str]:
+    if detached and _attached(student["output"]):
+        return f"{_attached(student['output'])[0]} still requires grad: return detached tensors (.detach())"
+    if grad_untouched and student.get("grad_written"):
+        names = ", ".join(map(str, student["grad_written"]))
+        return (f"your function wrote .grad of its input(s) {names}: compute gradients with "
+                "torch.autograd.grad on copies, not .backward()")
+    return None
+
+
+def matches_reference(tol: Optional[tuple] = None, grads: bool = False, mutation: bool = True,
+                      detached: bool = False, grad_untouched: bool = False) -> Judge:
     """The student's result equals the reference's: outputs (structure, shape,
-    dtype, device, values), optionally gradients, and inputs left unchanged."""
+    dtype, device, values), optionally gradients, and inputs left unchanged;
+    optionally every returned tensor detached and no input's .grad written."""
     def judge(case, reference, student, device):
         if case.expect_error:
             return raises(case.expect_error)(case, reference, student, device)
@@ -247,6 +268,8 @@ def matches_reference(tol: Optional[tuple] = None, grads: bool = False, mutation
         if problem is None and mutation and student.get("mutated"):
             names = ", ".join(map(str, student["mutated"]))
             problem = f"your function modified its input(s) {names} in place"
+        if problem is None:
+            problem = _result_problem(student, detached, grad_untouched)
         return None if problem is None else problem + _label(case)
     return judge
 

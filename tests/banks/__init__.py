@@ -1,0 +1,14 @@
+"""Banks of wrong answers, one module per chapter: ``WRONG[function][label]``
+is the complete source of a solution cell that makes the one mistake named
+by its label."""
+import textwrap
+
+
+def answer(function: tuple, *body: str, checked: bool = True, imports: str = "import torch") -> str:
+    """The source of a solution cell: ``imports``, the def line, the argument
+    checks of ``function = (signature, checks)`` (unless ``checked`` is false)
+    and the parts of ``body``, each dedented."""
+    signature, checks = function
+    parts = [textwrap.dedent(part).strip("\n") for part in body]
+    lines = textwrap.dedent(checks if checked else "").lstrip("\n") + "\n".join(parts)
+    return f"{imports}\n\n\ndef {signature}:\n" + textwrap.indent(lines, "    ") + "\n"

@@ -6,7 +6,7 @@ the hidden check that must catch that mistake is the one that fails. The
 shape checks are shared text, spliced in by ``_answer``; every value of
 ``WRONG`` is still the complete source of a solution cell.
 """
-import textwrap
+from . import answer
 
 _STEP = ("rnn_step(x_t, h_prev, U, W, b)", '''
 if x_t.dim() != 2:
@@ -50,47 +50,39 @@ T, B, K = o.shape
 ''')
 
 
-def _answer(function: tuple, body: str, checked: bool = True) -> str:
-    """The source of a solution cell: imports, the def line, the shape checks
-    of ``function`` (unless ``checked`` is false) and ``body``."""
-    signature, checks = function
-    lines = textwrap.dedent(checks if checked else "").lstrip("\n") + textwrap.dedent(body).strip("\n")
-    return f"import torch\n\n\ndef {signature}:\n" + textwrap.indent(lines, "    ") + "\n"
-
-
 WRONG = {
     "rnn_step": {
-        "transposed_recurrent_weight": _answer(_STEP, '''
+        "transposed_recurrent_weight": answer(_STEP, '''
             return torch.tanh(b + h_prev @ W + x_t @ U.T)
         '''),
-        "transposed_input_weight": _answer(_STEP, '''
+        "transposed_input_weight": answer(_STEP, '''
             return torch.tanh(b + h_prev @ W.T + x_t @ U)
         '''),
-        "missing_bias": _answer(_STEP, '''
+        "missing_bias": answer(_STEP, '''
             return torch.tanh(h_prev @ W.T + x_t @ U.T)
         '''),
-        "sigmoid_instead_of_tanh": _answer(_STEP, '''
+        "sigmoid_instead_of_tanh": answer(_STEP, '''
             return torch.sigmoid(b + h_prev @ W.T + x_t @ U.T)
         '''),
-        "relu_instead_of_tanh": _answer(_STEP, '''
+        "relu_instead_of_tanh": answer(_STEP, '''
             return torch.relu(b + h_prev @ W.T + x_t @ U.T)
         '''),
-        "hard_coded_float32": _answer(_STEP, '''
+        "hard_coded_float32": answer(_STEP, '''
             return torch.tanh(b + h_prev @ W.T + x_t @ U.T).float()
         '''),
-        "updates_h_prev_in_place": _answer(_STEP, '''
+        "updates_h_prev_in_place": answer(_STEP, '''
             h_prev.copy_(torch.tanh(b + h_prev @ W.T + x_t @ U.T))
             return h_prev
         '''),
-        "detached_output": _answer(_STEP, '''
+        "detached_output": answer(_STEP, '''
             return torch.tanh(b + h_prev @ W.T + x_t @ U.T).detach()
         '''),
-        "no_shape_check": _answer(_STEP, '''
+        "no_shape_check": answer(_STEP, '''
             return torch.tanh(b + h_prev @ W.T + x_t @ U.T)
         ''', checked=False),
     },
     "rnn_forward": {
-        "transposed_recurrent_weight": _answer(_FORWARD, '''
+        "transposed_recurrent_weight": answer(_FORWARD, '''
             states, h = [], h0
             for t in range(T):
                 h = torch.tanh(b + h @ W + x[t] @ U.T)
@@ -98,7 +90,7 @@ WRONG = {
             h = torch.stack(states)
             return c + h @ V.T, h
         '''),
-        "output_from_the_previous_state": _answer(_FORWARD, '''
+        "output_from_the_previous_state": answer(_FORWARD, '''
             states, previous, h = [], [], h0
             for t in range(T):
                 previous.append(h)
@@ -106,7 +98,7 @@ WRONG = {
                 states.append(h)
             return c + torch.stack(previous) @ V.T, torch.stack(states)
         '''),
-        "h0_returned_as_the_first_state": _answer(_FORWARD, '''
+        "h0_returned_as_the_first_state": answer(_FORWARD, '''
             states, h = [h0], h0
             for t in range(T - 1):
                 h = torch.tanh(b + h @ W.T + x[t] @ U.T)
@@ -114,7 +106,7 @@ WRONG = {
             h = torch.stack(states)
             return c + h @ V.T, h
         '''),
-        "missing_output_bias": _answer(_FORWARD, '''
+        "missing_output_bias": answer(_FORWARD, '''
             states, h = [], h0
             for t in range(T):
                 h = torch.tanh(b + h @ W.T + x[t] @ U.T)
@@ -122,7 +114,7 @@ WRONG = {
             h = torch.stack(states)
             return h @ V.T, h
         '''),
-        "sigmoid_instead_of_tanh": _answer(_FORWARD, '''
+        "sigmoid_instead_of_tanh": answer(_FORWARD, '''
             states, h = [], h0
             for t in range(T):
                 h = torch.sigmoid(b + h @ W.T + x[t] @ U.T)
@@ -130,7 +122,7 @@ WRONG = {
             h = torch.stack(states)
             return c + h @ V.T, h
         '''),
-        "buffers_created_as_float32_on_the_cpu": _answer(_FORWARD, '''
+        "buffers_created_as_float32_on_the_cpu": answer(_FORWARD, '''
             o, h_all = torch.zeros(T, B, K), torch.zeros(T, B, H)
             h = h0
             for t in range(T):
@@ -139,7 +131,7 @@ WRONG = {
                 o[t] = c + h @ V.T
             return o, h_all
         '''),
-        "computed_under_no_grad": _answer(_FORWARD, '''
+        "computed_under_no_grad": answer(_FORWARD, '''
             with torch.no_grad():
                 states, h = [], h0
                 for t in range(T):
@@ -148,7 +140,7 @@ WRONG = {
                 h = torch.stack(states)
                 return c + h @ V.T, h
         '''),
-        "overwrites_h0_in_place": _answer(_FORWARD, '''
+        "overwrites_h0_in_place": answer(_FORWARD, '''
             states, h = [], h0
             for t in range(T):
                 h.copy_(torch.tanh(b + h @ W.T + x[t] @ U.T))
@@ -156,7 +148,7 @@ WRONG = {
             h = torch.stack(states)
             return c + h @ V.T, h
         '''),
-        "no_shape_check": _answer(_FORWARD, '''
+        "no_shape_check": answer(_FORWARD, '''
             states, h = [], h0
             for t in range(x.shape[0]):
                 h = torch.tanh(b + h @ W.T + x[t] @ U.T)
@@ -166,7 +158,7 @@ WRONG = {
         ''', checked=False),
     },
     "output_recurrent_forward": {
-        "ignores_o0": _answer(_OUTPUT_RECURRENT, '''
+        "ignores_o0": answer(_OUTPUT_RECURRENT, '''
             outputs, states, o = [], [], torch.zeros_like(o0)
             for t in range(T):
                 h = torch.tanh(b + o @ W.T + x[t] @ U.T)
@@ -175,7 +167,7 @@ WRONG = {
                 outputs.append(o)
             return torch.stack(outputs), torch.stack(states)
         '''),
-        "transposed_feedback_weight": _answer(_OUTPUT_RECURRENT, '''
+        "transposed_feedback_weight": answer(_OUTPUT_RECURRENT, '''
             outputs, states, o = [], [], o0
             for t in range(T):
                 h = torch.tanh(b + o @ W + x[t] @ U.T)
@@ -184,7 +176,7 @@ WRONG = {
                 outputs.append(o)
             return torch.stack(outputs), torch.stack(states)
         '''),
-        "feeds_back_the_softmax": _answer(_OUTPUT_RECURRENT, '''
+        "feeds_back_the_softmax": answer(_OUTPUT_RECURRENT, '''
             outputs, states, o = [], [], o0
             for t in range(T):
                 h = torch.tanh(b + torch.softmax(o, dim=-1) @ W.T + x[t] @ U.T)
@@ -193,7 +185,7 @@ WRONG = {
                 outputs.append(o)
             return torch.stack(outputs), torch.stack(states)
         '''),
-        "returns_o0_as_the_first_output": _answer(_OUTPUT_RECURRENT, '''
+        "returns_o0_as_the_first_output": answer(_OUTPUT_RECURRENT, '''
             outputs, states, o = [o0], [], o0
             for t in range(T):
                 h = torch.tanh(b + o @ W.T + x[t] @ U.T)
@@ -202,7 +194,7 @@ WRONG = {
                 outputs.append(o)
             return torch.stack(outputs[:-1]), torch.stack(states)
         '''),
-        "missing_hidden_bias": _answer(_OUTPUT_RECURRENT, '''
+        "missing_hidden_bias": answer(_OUTPUT_RECURRENT, '''
             outputs, states, o = [], [], o0
             for t in range(T):
                 h = torch.tanh(o @ W.T + x[t] @ U.T)
@@ -211,7 +203,7 @@ WRONG = {
                 outputs.append(o)
             return torch.stack(outputs), torch.stack(states)
         '''),
-        "relu_instead_of_tanh": _answer(_OUTPUT_RECURRENT, '''
+        "relu_instead_of_tanh": answer(_OUTPUT_RECURRENT, '''
             outputs, states, o = [], [], o0
             for t in range(T):
                 h = torch.relu(b + o @ W.T + x[t] @ U.T)
@@ -220,7 +212,7 @@ WRONG = {
                 outputs.append(o)
             return torch.stack(outputs), torch.stack(states)
         '''),
-        "detaches_the_fed_back_output": _answer(_OUTPUT_RECURRENT, '''
+        "detaches_the_fed_back_output": answer(_OUTPUT_RECURRENT, '''
             outputs, states, o = [], [], o0
             for t in range(T):
                 h = torch.tanh(b + o.detach() @ W.T + x[t] @ U.T)
@@ -229,7 +221,7 @@ WRONG = {
                 outputs.append(o)
             return torch.stack(outputs), torch.stack(states)
         '''),
-        "buffers_created_as_float32_on_the_cpu": _answer(_OUTPUT_RECURRENT, '''
+        "buffers_created_as_float32_on_the_cpu": answer(_OUTPUT_RECURRENT, '''
             outputs, states, o = torch.empty(T, B, K), torch.empty(T, B, H), o0
             for t in range(T):
                 h = torch.tanh(b + o @ W.T + x[t] @ U.T)
@@ -238,7 +230,7 @@ WRONG = {
                 outputs[t] = o
             return outputs, states
         '''),
-        "no_shape_check": _answer(_OUTPUT_RECURRENT, '''
+        "no_shape_check": answer(_OUTPUT_RECURRENT, '''
             outputs, states, o = [], [], o0
             for t in range(x.shape[0]):
                 h = torch.tanh(b + o @ W.T + x[t] @ U.T)
@@ -249,58 +241,58 @@ WRONG = {
         ''', checked=False),
     },
     "sequence_to_vector_forward": {
-        "reads_out_the_first_state": _answer(_SEQ2VEC, '''
+        "reads_out_the_first_state": answer(_SEQ2VEC, '''
             states, h = [], h0
             for t in range(T):
                 h = torch.tanh(b + h @ W.T + x[t] @ U.T)
                 states.append(h)
             return c + states[0] @ V.T
         '''),
-        "averages_the_outputs_over_time": _answer(_SEQ2VEC, '''
+        "averages_the_outputs_over_time": answer(_SEQ2VEC, '''
             states, h = [], h0
             for t in range(T):
                 h = torch.tanh(b + h @ W.T + x[t] @ U.T)
                 states.append(h)
             return (c + torch.stack(states) @ V.T).mean(dim=0)
         '''),
-        "missing_output_bias": _answer(_SEQ2VEC, '''
+        "missing_output_bias": answer(_SEQ2VEC, '''
             h = h0
             for t in range(T):
                 h = torch.tanh(b + h @ W.T + x[t] @ U.T)
             return h @ V.T
         '''),
-        "skips_the_last_input": _answer(_SEQ2VEC, '''
+        "skips_the_last_input": answer(_SEQ2VEC, '''
             h = h0
             for t in range(T - 1):
                 h = torch.tanh(b + h @ W.T + x[t] @ U.T)
             return c + h @ V.T
         '''),
-        "ignores_h0": _answer(_SEQ2VEC, '''
+        "ignores_h0": answer(_SEQ2VEC, '''
             h = torch.zeros_like(h0)
             for t in range(T):
                 h = torch.tanh(b + h @ W.T + x[t] @ U.T)
             return c + h @ V.T
         '''),
-        "returns_every_output": _answer(_SEQ2VEC, '''
+        "returns_every_output": answer(_SEQ2VEC, '''
             states, h = [], h0
             for t in range(T):
                 h = torch.tanh(b + h @ W.T + x[t] @ U.T)
                 states.append(h)
             return c + torch.stack(states) @ V.T
         '''),
-        "tanh_out_into_h0": _answer(_SEQ2VEC, '''
+        "tanh_out_into_h0": answer(_SEQ2VEC, '''
             h = h0
             for t in range(T):
                 torch.tanh(b + h @ W.T + x[t] @ U.T, out=h)
             return c + h @ V.T
         '''),
-        "detached_output": _answer(_SEQ2VEC, '''
+        "detached_output": answer(_SEQ2VEC, '''
             h = h0
             for t in range(T):
                 h = torch.tanh(b + h @ W.T + x[t] @ U.T)
             return (c + h @ V.T).detach()
         '''),
-        "no_shape_check": _answer(_SEQ2VEC, '''
+        "no_shape_check": answer(_SEQ2VEC, '''
             h = h0
             for t in range(x.shape[0]):
                 h = torch.tanh(b + h @ W.T + x[t] @ U.T)
@@ -308,44 +300,44 @@ WRONG = {
         ''', checked=False),
     },
     "sequence_nll": {
-        "naive_log_of_softmax": _answer(_NLL, '''
+        "naive_log_of_softmax": answer(_NLL, '''
             log_probs = torch.log(torch.softmax(o, dim=-1))
             return -log_probs.gather(-1, y.unsqueeze(-1)).sum() / B
         '''),
-        "log_sum_exp_without_the_max": _answer(_NLL, '''
+        "log_sum_exp_without_the_max": answer(_NLL, '''
             log_probs = o - torch.log(torch.exp(o).sum(dim=-1, keepdim=True))
             return -log_probs.gather(-1, y.unsqueeze(-1)).sum() / B
         '''),
-        "mean_over_time_and_batch": _answer(_NLL, '''
+        "mean_over_time_and_batch": answer(_NLL, '''
             log_probs = torch.log_softmax(o, dim=-1)
             return -log_probs.gather(-1, y.unsqueeze(-1)).mean()
         '''),
-        "sum_over_the_batch": _answer(_NLL, '''
+        "sum_over_the_batch": answer(_NLL, '''
             log_probs = torch.log_softmax(o, dim=-1)
             return -log_probs.gather(-1, y.unsqueeze(-1)).sum()
         '''),
-        "softmax_over_the_batch_dimension": _answer(_NLL, '''
+        "softmax_over_the_batch_dimension": answer(_NLL, '''
             log_probs = torch.log_softmax(o, dim=1)
             return -log_probs.gather(-1, y.unsqueeze(-1)).sum() / B
         '''),
-        "subtracts_the_max_in_place": _answer(_NLL, '''
+        "subtracts_the_max_in_place": answer(_NLL, '''
             o -= o.amax(dim=-1, keepdim=True)
             log_probs = o - torch.log(torch.exp(o).sum(dim=-1, keepdim=True))
             return -log_probs.gather(-1, y.unsqueeze(-1)).sum() / B
         '''),
-        "one_hot_mask_created_on_the_cpu": _answer(_NLL, '''
+        "one_hot_mask_created_on_the_cpu": answer(_NLL, '''
             mask = torch.zeros(T, B, K).scatter_(-1, y.unsqueeze(-1), 1.0)
             return -(mask * torch.log_softmax(o, dim=-1)).sum() / B
         '''),
-        "returns_a_python_float": _answer(_NLL, '''
+        "returns_a_python_float": answer(_NLL, '''
             log_probs = torch.log_softmax(o, dim=-1)
             return -log_probs.gather(-1, y.unsqueeze(-1)).sum().item() / B
         '''),
-        "detached_loss": _answer(_NLL, '''
+        "detached_loss": answer(_NLL, '''
             log_probs = torch.log_softmax(o, dim=-1)
             return (-log_probs.gather(-1, y.unsqueeze(-1)).sum() / B).detach()
         '''),
-        "no_shape_check": _answer(_NLL, '''
+        "no_shape_check": answer(_NLL, '''
             B = o.shape[1]
             log_probs = torch.log_softmax(o, dim=-1)
             return -log_probs.gather(-1, y.unsqueeze(-1)).sum() / B
