@@ -1,18 +1,19 @@
 """Command line of the grader.
 
     python -m autograder grade NOTEBOOK.ipynb [--device auto|cpu|cuda] [--json] [--assignment chNN]
-    python -m autograder grade FOLDER [--csv scores.csv]   every notebook below FOLDER
+    python -m autograder grade FOLDER [--jobs N] [--csv scores.csv] [--feedback DIR]
+                                        every notebook below FOLDER, N at a time
     python -m autograder release [chNN ...]
 """
 import argparse
-import csv
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from . import paths
+from . import classroom, paths
 from .checks import CHAPTERS
+from .feedback import report_text
 
 
 def resolve_device(requested: str) -> str:
@@ -30,45 +31,23 @@ def resolve_device(requested: str) -> str:
     return "cpu"
 
 
-def format_text(report: dict) -> str:
-    lines = [f"{report['notebook']}: {report['score']:g} / {report['max_score']:g} "
-             f"(device {report['device']}, sandbox {report['isolation']})"]
-    for name, exercise in report["exercises"].items():
-        lines.append(f"  {name}: {exercise['score']:g} / {exercise['max_score']:g}")
-        for check in exercise["checks"]:
-            mark = "ok  " if check["passed"] else "FAIL"
-            lines.append(f"    [{mark}] {check['name']}" + ("" if check["passed"] else f": {check['message']}"))
-    return "\n".join(lines)
-
-
-def notebooks_under(path: Path) -> list:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    return [path]
-
-
-def write_csv(reports: list, destination: Path) -> None:
-    with open(destination, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["notebook", "exercise", "score", "max_score"])
-        for report in reports:
-            for name, exercise in report["exercises"].items():
-                writer.writerow([report["notebook"], name, exercise["score"], exercise["max_score"]])
-            writer.writerow([report["notebook"], "TOTAL", report["score"], report["max_score"]])
-
-
 def grade(args) -> int:
-    from .grading import grade_notebook
-
     device = resolve_device(args.device)
-    reports = [grade_notebook(path, device=device, chapter=args.assignment)
-               for path in notebooks_under(Path(args.notebook))]
-    if args.json:
-        print(json.dumps(reports[0] if len(reports) == 1 else reports, indent=2))
+    target = Path(args.notebook)
+    if target.is_dir():
+        reports = classroom.grade_folder(target, device=device, chapter=args.assignment, jobs=args.jobs)
+        if args.csv:
+            classroom.write_csv(reports, target, Path(args.csv))
+        if args.feedback:
+            classroom.write_feedback(reports, target, Path(args.feedback))
     else:
-        print("\n".join(format_text(report) for report in reports))
-    if args.csv:
-        write_csv(reports, Path(args.csv))
+        from .grading import grade_notebook
+
+        reports = [grade_notebook(target, device=device, chapter=args.assignment)]
+    if args.json:
+        print(json.dumps(reports if target.is_dir() else reports[0], indent=2))
+    else:
+        print("\n".join(report_text(report) for report in reports))
     return 0
 
 
@@ -94,12 +73,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    grade_parser = commands.add_parser("grade", help="grade one notebook")
+    grade_parser = commands.add_parser("grade", help="grade one notebook or a folder of them")
     grade_parser.add_argument("notebook", help="a notebook, or a folder of notebooks")
     grade_parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
     grade_parser.add_argument("--json", action="store_true", help="print the report as JSON")
     grade_parser.add_argument("--assignment", choices=sorted(CHAPTERS), help="default: from the file name")
-    grade_parser.add_argument("--csv", help="also write the scores to this CSV file")
+    grade_parser.add_argument("--jobs", type=int, default=classroom.default_jobs(),
+                              help="folder: notebooks graded at once (default: %(default)s)")
+    grade_parser.add_argument("--csv", help="folder: also write the scores to this CSV file")
+    grade_parser.add_argument("--feedback", help="folder: also write one feedback file per submission here")
     grade_parser.set_defaults(run=grade)
     release_parser = commands.add_parser("release", help="regenerate exercises/ from solutions/")
     release_parser.add_argument("chapters", nargs="*", help=f"default: all of {', '.join(sorted(CHAPTERS))}")

@@ -15,23 +15,13 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Enum
 
 from .cli import resolve_device
+from .feedback import exercise_text
 from .grading import grade_notebook
 from .notebook import cells_by_id
 
 
-def _report_text(exercise: dict) -> str:
-    passed = sum(check["passed"] for check in exercise["checks"])
-    lines = [f"{passed} of {len(exercise['checks'])} checks passed "
-             f"({exercise['score']:g} / {exercise['max_score']:g} points)"]
-    for check in exercise["checks"]:
-        lines.append(("  ok    " if check["passed"] else "  FAIL  ") + check["name"])
-        if not check["passed"]:
-            lines.append("        " + check["message"])
-    return "\n".join(lines) + "\n"
-
-
 def test_cell_outputs(exercise: dict) -> list:
-    outputs = [new_output("stream", name="stdout", text=_report_text(exercise))]
+    outputs = [new_output("stream", name="stdout", text=exercise_text(exercise))]
     if exercise["score"] == 0:
         outputs.append(new_output("error", ename="AutograderFailure",
                                   evalue="no check passed", traceback=[]))

@@ -1,10 +1,13 @@
-"""The command line: the JSON contract, devices, broken notebooks."""
+"""The command line: the JSON contract, devices, broken notebooks, a class folder."""
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from autograder import paths
+from autograder.classroom import grade_folder
+from autograder.feedback import report_text
 from autograder.submissions import release, write
 
 
@@ -38,3 +41,14 @@ def test_unreadable_notebook_scores_zero_without_crashing(tmp_path):
     assert report["score"] == 0 and report["max_score"] > 0
     assert all("not a readable notebook" in check["message"]
                for exercise in report["exercises"].values() for check in exercise["checks"])
+
+
+def test_folder_grading_survives_a_notebook_it_cannot_grade(tmp_path):
+    write(release("ch01"), tmp_path / "ada" / "ch01.ipynb")
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "notes.ipynb").write_text("{ this is not json")
+    reports = grade_folder(tmp_path, jobs=2)
+    assert [Path(r["notebook"]).name for r in reports] == ["ch01.ipynb", "notes.ipynb"]
+    assert reports[0]["score"] == 0 and reports[0]["max_score"] == 5
+    assert reports[1]["score"] == 0 and "cannot tell which assignment" in reports[1]["error"]
+    assert "not graded: KeyError" in report_text(reports[1])

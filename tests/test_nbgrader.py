@@ -1,16 +1,21 @@
 """nbgrader's real workflow (SQLite gradebook) with the course's grader:
 generate_assignment -> submissions -> autograde -> generate_feedback.
-Scores in the gradebook equal the CLI's; feedback shows no hidden test."""
+Scores in the gradebook equal those of the CLI grading the class folder in
+parallel; neither route's feedback shows a hidden test."""
+import csv
+import json
+
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder import paths
 from autograder.checks import CHAPTERS
-from autograder.grading import grade_notebook
 from autograder.nbgrader_course import make_course, run_nbgrader as nbgrader
 from autograder.submissions import release, solved, write
 
 from .banks.ch02 import WRONG
+from .test_cli import run_cli
+from .test_no_leaks import MARKERS, SECRETS, visible_lines
 
 CHAPTER = "ch02"
 
@@ -49,14 +54,47 @@ def test_release_matches_committed_exercises(course, chapter):
         "exercises/ is stale: regenerate it with ./course release"
 
 
-def test_gradebook_scores_equal_cli_scores(course):
+@pytest.fixture(scope="module")
+def class_grading(course, tmp_path_factory):
+    """The CLI's grading of the whole submitted/ folder, two notebooks at a time."""
+    out = tmp_path_factory.mktemp("class")
+    done = run_cli("grade", str(course / "submitted"), "--jobs", "2", "--json",
+                   "--csv", str(out / "scores.csv"), "--feedback", str(out / "feedback"))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout), out
+
+
+def test_gradebook_scores_equal_class_grading(course, class_grading):
+    reports, _ = class_grading
+    assert [report["notebook"] for report in reports] == [
+        str(course / "submitted" / student / CHAPTER / f"{CHAPTER}.ipynb") for student in sorted(STUDENTS)]
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        for student in STUDENTS:
+        for student, report in zip(sorted(STUDENTS), reports):
             submission = gradebook.find_submission_notebook(CHAPTER, CHAPTER, student)
             by_cell = {grade.name: grade.score for grade in submission.grades}
-            cli = grade_notebook(course / "submitted" / student / CHAPTER / f"{CHAPTER}.ipynb")
-            for name, exercise in cli["exercises"].items():
+            for name, exercise in report["exercises"].items():
                 assert by_cell[f"test_{name}"] == pytest.approx(exercise["score"], abs=1e-9), (student, name)
+
+
+def test_class_csv_has_a_total_per_student(class_grading):
+    reports, out = class_grading
+    with open(out / "scores.csv", newline="") as handle:
+        totals = {row["submission"]: float(row["score"]) for row in csv.DictReader(handle)
+                  if row["exercise"] == "TOTAL"}
+    assert totals == {f"{student}/{CHAPTER}/{CHAPTER}.ipynb": report["score"]
+                      for student, report in zip(sorted(STUDENTS), reports)}
+
+
+def test_class_feedback_names_failures_without_secrets(class_grading):
+    _, out = class_grading
+    files = sorted((out / "feedback").rglob("*.txt"))
+    assert [f.relative_to(out / "feedback").parts[0] for f in files] == sorted(STUDENTS)
+    for page in files:
+        raw, text = page.read_text(), visible_lines(page)
+        found = [marker for marker in MARKERS if marker in raw] + [s for s in SECRETS if s in text]
+        assert not found, f"{page} shows: {found[:3]}"
+    assert "FAIL" in (out / "feedback" / "bob" / CHAPTER / f"{CHAPTER}.txt").read_text()
+    assert "FAIL" not in (out / "feedback" / "ada" / CHAPTER / f"{CHAPTER}.txt").read_text()
 
 
 def test_expected_totals(course):
