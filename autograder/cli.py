@@ -14,6 +14,7 @@ from pathlib import Path
 from . import classroom, paths
 from .checks import CHAPTERS
 from .feedback import report_text
+from .grading import grade_notebook
 
 
 def resolve_device(requested: str) -> str:
@@ -41,9 +42,11 @@ def grade(args) -> int:
         if args.feedback:
             classroom.write_feedback(reports, target, Path(args.feedback))
     else:
-        from .grading import grade_notebook
-
-        reports = [grade_notebook(target, device=device, chapter=args.assignment)]
+        try:
+            reports = [grade_notebook(target, device=device, chapter=args.assignment)]
+        except KeyError as exc:  # no assignment recognised: the instructor must name it
+            print(f"autograder: {exc.args[0]}", file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(reports if target.is_dir() else reports[0], indent=2))
     else:

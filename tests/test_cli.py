@@ -52,3 +52,11 @@ def test_folder_grading_survives_a_notebook_it_cannot_grade(tmp_path):
     assert reports[0]["score"] == 0 and reports[0]["max_score"] == 5
     assert reports[1]["score"] == 0 and "cannot tell which assignment" in reports[1]["error"]
     assert "not graded: KeyError" in report_text(reports[1])
+
+
+def test_a_notebook_of_no_known_assignment_asks_for_one(tmp_path):
+    path = tmp_path / "notes.ipynb"
+    path.write_text("{ this is not json")
+    done = run_cli("grade", str(path))
+    assert done.returncode == 2 and "pass --assignment" in done.stderr
+    assert "Traceback" not in done.stderr
