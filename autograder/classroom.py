@@ -81,14 +81,11 @@ def write_csv(reports: list, folder: Path, destination: Path) -> None:
             writer.writerow([name, "TOTAL", report["score"], report["max_score"], report.get("error", "")])
 
 
-def write_feedback(reports: list, folder: Path, destination: Path) -> list:
+def write_feedback(reports: list, folder: Path, destination: Path) -> None:
     """``destination/<submission path>.txt`` for each report: what a student
-    may read (scores, failed checks and their hints). Returns the files."""
-    written = []
+    may read (scores, failed checks and their hints)."""
     for report in reports:
         relative = _relative(report, folder)
         target = (destination / relative).with_suffix(".txt")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(report_text(report, title=str(relative)))
-        written.append(target)
-    return written

@@ -15,7 +15,7 @@ from autograder.submissions import release, solved, write
 
 from .banks.ch02 import WRONG
 from .test_cli import run_cli
-from .test_no_leaks import MARKERS, SECRETS, visible_lines
+from .test_no_leaks import leaks_in
 
 CHAPTER = "ch02"
 
@@ -90,8 +90,7 @@ def test_class_feedback_names_failures_without_secrets(class_grading):
     files = sorted((out / "feedback").rglob("*.txt"))
     assert [f.relative_to(out / "feedback").parts[0] for f in files] == sorted(STUDENTS)
     for page in files:
-        raw, text = page.read_text(), visible_lines(page)
-        found = [marker for marker in MARKERS if marker in raw] + [s for s in SECRETS if s in text]
+        found = leaks_in(page)
         assert not found, f"{page} shows: {found[:3]}"
     assert "FAIL" in (out / "feedback" / "bob" / CHAPTER / f"{CHAPTER}.txt").read_text()
     assert "FAIL" not in (out / "feedback" / "ada" / CHAPTER / f"{CHAPTER}.txt").read_text()

@@ -93,11 +93,15 @@ def test_built_site_exists():
     assert (BUILD / "index.html").exists(), "build the website first: ./course book"
 
 
+def leaks_in(path: Path) -> list:
+    """The solution/hidden-test markers and secret lines that ``path`` shows."""
+    raw, text = path.read_text(errors="ignore"), visible_lines(path)
+    return [marker for marker in MARKERS if marker in raw] + [secret for secret in SECRETS if secret in text]
+
+
 @pytest.mark.parametrize("path", published_files(), ids=lambda p: str(p.relative_to(paths.ROOT)))
 def test_no_solution_or_hidden_test(path: Path):
-    raw, text = path.read_text(errors="ignore"), visible_lines(path)
-    found = [marker for marker in MARKERS if marker in raw]
-    found += [secret for secret in SECRETS if secret in text]
+    found = leaks_in(path)
     assert not found, f"{path} shows: {found[:3]}"
 
 
