@@ -1,21 +1,22 @@
-"""Grading a class: every notebook below a folder, in parallel, into one CSV
-of scores and one feedback file per submission.
+"""Grading a folder of notebooks: all of them, in parallel, into one CSV of
+scores and one feedback file per submission.
 
-Each notebook is graded by ``grading.grade_notebook`` in a pool of processes
-(each with its own sandboxed worker), so a submission that hangs or crashes
-costs only its own time budget; one that cannot be graded at all (an unknown
-assignment, say) gets a report with an ``error`` and a score of 0.
+Each notebook is one job (``jobs.run_job``) on an executor (``executors``):
+a submission that hangs or crashes costs only its own time budget; one that
+cannot be graded at all (an unknown assignment, say) gets a report with an
+``error`` and a score of 0. For nbgrader's course layout and gradebook, see
+``nbgrader_class``.
 """
 from __future__ import annotations
 
 import csv
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .executors import Executor, LocalProcesses
 from .feedback import report_text
-from .grading import grade_notebook
+from .grading import error_report
+from .jobs import Job, run_job
+from .sandbox import Limits
 
 
 def submissions_under(folder: Path) -> list:
@@ -23,45 +24,25 @@ def submissions_under(folder: Path) -> list:
     return sorted(p for p in Path(folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
-def default_jobs() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+def outcome_report(job: Job, outcome) -> dict:
+    """The report in a job's outcome, or an error report if the job failed."""
+    if isinstance(outcome, BaseException):
+        return error_report(job.label, job.device, f"the grading process failed: {outcome!r}")
+    return outcome["report"]
 
 
-def _quiet_threads() -> None:
-    """One intra-op thread per grading process: the parallelism is across notebooks."""
-    import torch
-
-    torch.set_num_threads(1)
-
-
-def _grade_or_explain(path: Path, device: str, chapter: str | None) -> dict:
-    try:
-        return grade_notebook(path, device=device, chapter=chapter)
-    except Exception as exc:  # noqa: BLE001 - one bad submission must not stop the class
-        return error_report(path, device, f"{type(exc).__name__}: {exc}")
-
-
-def error_report(path: Path, device: str, message: str) -> dict:
-    return {"notebook": str(path), "device": device, "score": 0.0, "max_score": 0.0,
-            "exercises": {}, "error": message}
-
-
-def grade_folder(folder: Path, device: str = "cpu", chapter: str | None = None,
-                 jobs: int | None = None) -> list:
-    """The reports of every notebook below ``folder``, in ``submissions_under`` order."""
-    paths = submissions_under(folder)
-    if not paths:
+def grade_folder(folder: Path, device: str = "cpu", chapter: str | None = None, workers: int | None = None,
+                 executor: Executor | None = None, limits: Limits = Limits()) -> list:
+    """The reports of every notebook below ``folder``, in ``submissions_under``
+    order; on ``executor``, else on ``workers`` local processes."""
+    jobs = [Job(str(path), path.read_text(errors="replace"), chapter, device, limits=limits)
+            for path in submissions_under(folder)]
+    if not jobs:
         return []
-    context = multiprocessing.get_context("spawn")  # no forked copy of the parent's torch state
-    with ProcessPoolExecutor(max_workers=min(jobs or default_jobs(), len(paths)), mp_context=context,
-                             initializer=_quiet_threads) as pool:
-        futures = [pool.submit(_grade_or_explain, path, device, chapter) for path in paths]
-        reports = []
-        for path, future in zip(paths, futures):
-            try:
-                reports.append(future.result())
-            except Exception as exc:  # noqa: BLE001 - the grading process itself died
-                reports.append(error_report(path, device, f"the grading process failed: {exc!r}"))
+    reports = [None] * len(jobs)
+    with executor or LocalProcesses(min(workers or len(jobs), len(jobs))) as engine:
+        for index, outcome in engine.as_completed(run_job, jobs):
+            reports[index] = outcome_report(jobs[index], outcome)
     return reports
 
 

@@ -1,8 +1,11 @@
 """Command line of the grader.
 
     python -m autograder grade NOTEBOOK.ipynb [--device auto|cpu|cuda] [--json] [--assignment chNN]
-    python -m autograder grade FOLDER [--jobs N] [--csv scores.csv] [--feedback DIR]
+    python -m autograder grade FOLDER [--workers N] [--csv scores.csv] [--feedback DIR]
                                         every notebook below FOLDER, N at a time
+    python -m autograder autograde chNN [--course DIR] [--workers N] [--executor local|dask]
+                                        nbgrader's autograde of the whole class, in parallel,
+                                        resumable, into the gradebook, a CSV and feedback pages
     python -m autograder release [chNN ...]
 """
 import argparse
@@ -12,38 +15,29 @@ import sys
 from pathlib import Path
 
 from . import classroom, paths
+from .executors import ENGINES, default_workers, make_executor
+from .sandbox import Limits
 from .checks import CHAPTERS
+from .devices import resolve_device
 from .feedback import report_text
 from .grading import grade_notebook
-
-
-def resolve_device(requested: str) -> str:
-    """'auto' picks CUDA when present; 'cuda' without a GPU falls back to the
-    CPU with a message on stderr."""
-    import torch
-
-    if requested == "cpu":
-        return "cpu"
-    if torch.cuda.is_available():
-        return "cuda"
-    if requested == "cuda":
-        print("autograder: --device cuda asked for, but no CUDA device is available; grading on the CPU",
-              file=sys.stderr)
-    return "cpu"
 
 
 def grade(args) -> int:
     device = resolve_device(args.device)
     target = Path(args.notebook)
+    limits = Limits(notebook_seconds=args.time_limit)
     if target.is_dir():
-        reports = classroom.grade_folder(target, device=device, chapter=args.assignment, jobs=args.jobs)
+        with make_executor(args.executor, args.workers, args.scheduler) as executor:
+            reports = classroom.grade_folder(target, device=device, chapter=args.assignment,
+                                             executor=executor, limits=limits)
         if args.csv:
             classroom.write_csv(reports, target, Path(args.csv))
         if args.feedback:
             classroom.write_feedback(reports, target, Path(args.feedback))
     else:
         try:
-            reports = [grade_notebook(target, device=device, chapter=args.assignment)]
+            reports = [grade_notebook(target, device=device, chapter=args.assignment, limits=limits)]
         except KeyError as exc:  # no assignment recognised: the instructor must name it
             print(f"autograder: {exc.args[0]}", file=sys.stderr)
             return 2
@@ -52,6 +46,32 @@ def grade(args) -> int:
     else:
         print("\n".join(report_text(report) for report in reports))
     return 0
+
+
+def autograde(args) -> int:
+    """nbgrader's autograde of a class (see nbgrader_class)."""
+    from .nbgrader_class import autograde_class, course_api, write_scores
+
+    course = Path(args.course).resolve()
+    if not (course / "nbgrader_config.py").is_file():
+        print(f"autograder: {course} has no nbgrader_config.py: run from the course directory or pass --course",
+              file=sys.stderr)
+        return 2
+    device = resolve_device(args.device)
+    with make_executor(args.executor, args.workers, args.scheduler) as executor:
+        run = autograde_class(course, args.assignment, executor, device=device,
+                              limits=Limits(notebook_seconds=args.time_limit), force=args.force,
+                              progress=not args.quiet)
+    scores = Path(args.csv or course / f"{args.assignment}_scores.csv")
+    rows = write_scores(course_api(course, args.assignment, device), args.assignment, scores, run.errors)
+    print(f"{args.assignment}: {len(run.graded)} graded, {len(run.recorded)} recorded in the gradebook, "
+          f"{len(run.skipped)} unchanged since the last run, {len(run.errors)} failed "
+          f"(device {device}, {executor.workers} {args.executor} workers)")
+    for student, why in sorted(run.errors.items()):
+        print(f"  {student}: nbgrader could not autograde: {why}")
+    print(f"scores of {len(rows)} students: {scores}; feedback pages: autograded/<student>/{args.assignment}/"
+          "checks.html (nbgrader generate_feedback copies them into feedback/)")
+    return 1 if run.errors else 0
 
 
 def release(args) -> int:
@@ -72,6 +92,17 @@ def release(args) -> int:
     return 0
 
 
+def _add_class_options(parser) -> None:
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="notebooks graded at once (default: the number of cores, %(default)s)")
+    parser.add_argument("--executor", choices=ENGINES, default="local",
+                        help="local processes, or Dask distributed (default: %(default)s)")
+    parser.add_argument("--scheduler", help="with --executor dask: a running cluster's scheduler address "
+                                            "(default: a LocalCluster of --workers processes)")
+    parser.add_argument("--time-limit", type=float, default=Limits().notebook_seconds,
+                        help="seconds one submission may take in all (default: %(default)g)")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -81,11 +112,19 @@ def main(argv=None) -> int:
     grade_parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
     grade_parser.add_argument("--json", action="store_true", help="print the report as JSON")
     grade_parser.add_argument("--assignment", choices=sorted(CHAPTERS), help="default: from the file name")
-    grade_parser.add_argument("--jobs", type=int, default=classroom.default_jobs(),
-                              help="folder: notebooks graded at once (default: %(default)s)")
+    _add_class_options(grade_parser)
     grade_parser.add_argument("--csv", help="folder: also write the scores to this CSV file")
     grade_parser.add_argument("--feedback", help="folder: also write one feedback file per submission here")
     grade_parser.set_defaults(run=grade)
+    class_parser = commands.add_parser("autograde", help="nbgrader's autograde of a whole class, in parallel")
+    class_parser.add_argument("assignment", help="the assignment, e.g. ch02")
+    class_parser.add_argument("--course", default=".", help="the nbgrader course directory (default: here)")
+    class_parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
+    _add_class_options(class_parser)
+    class_parser.add_argument("--csv", help="the class's scores (default: COURSE/ASSIGNMENT_scores.csv)")
+    class_parser.add_argument("--force", action="store_true", help="regrade students whose files are unchanged")
+    class_parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    class_parser.set_defaults(run=autograde)
     release_parser = commands.add_parser("release", help="regenerate exercises/ from solutions/")
     release_parser.add_argument("chapters", nargs="*", help=f"default: all of {', '.join(sorted(CHAPTERS))}")
     release_parser.set_defaults(run=release)

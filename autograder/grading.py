@@ -71,14 +71,27 @@ def _grade_exercise(session: Session, spec, reference, device: str, limits: Limi
     return results
 
 
+def error_report(path, device: str, message: str) -> dict:
+    """The report of a notebook that could not be graded at all: 0 points and why."""
+    return {"notebook": str(path), "device": device, "score": 0.0, "max_score": 0.0,
+            "exercises": {}, "error": message}
+
+
 def grade_notebook(path, device: str = "cpu", chapter: str | None = None, limits: Limits = Limits(),
                    nb=None, compare_locked: bool = True) -> dict:
-    """The JSON report of one notebook (see the grading contract)."""
+    """The JSON report of one notebook (see the grading contract).
+
+    ``nb``: the notebook, as an object or as its JSON text, when it is not to
+    be read from ``path``; ``path`` then only names it (and its assignment).
+    """
     path = Path(path)
     report = {"notebook": str(path), "device": device, "isolation": isolation(), "score": 0.0,
               "max_score": 0.0, "exercises": {}}
     try:
-        nb = nb if nb is not None else notebook.read(path)
+        if nb is None:
+            nb = notebook.read(path)
+        elif isinstance(nb, str):
+            nb = notebook.parse(nb, path.name)
     except notebook.NotebookError as exc:
         nb, unreadable = None, str(exc)
     chapter = chapter or identify(path, nb)
@@ -97,10 +110,10 @@ def grade_notebook(path, device: str = "cpu", chapter: str | None = None, limits
                 for exercise in pending:
                     results[exercise.name] = _grade_exercise(
                         session, specs[exercise.name], references[exercise.name], device, limits)
-        except SandboxError as exc:  # the worker could not even be (re)started
+        except SandboxError as exc:  # no worker could be (re)started, or the time budget is spent
             for exercise in pending:
                 results.setdefault(exercise.name, _all_failed(
-                    specs[exercise.name], f"not graded: the sandbox failed ({exc})"))
+                    specs[exercise.name], f"not graded: {exc}"))
     for exercise in assignment.exercises:
         report["exercises"][exercise.name] = _report(exercise.name, exercise.points, results[exercise.name])
     report["score"] = round(sum(e["score"] for e in report["exercises"].values()), 4)

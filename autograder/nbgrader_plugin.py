@@ -9,15 +9,23 @@ cell gets the output nbgrader turns into that exercise's score:
 * full marks: a report on stdout only,
 * partial credit: the report, then the score as the cell's result,
 * zero: the report, then an error.
+
+A test cell the report does not cover (the notebook could not be graded at
+all) gets an error: nbgrader would count a test cell without one as passed.
+
+``RecordedGrade`` is the same step for ``python -m autograder autograde``,
+which has already graded the class in parallel: it takes the report made of
+this very notebook from the class run's ledger instead of grading it again.
 """
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Enum
+from traitlets import Enum, Unicode
 
-from .cli import resolve_device
+from .devices import resolve_device
 from .feedback import exercise_text
 from .grading import grade_notebook
-from .notebook import cells_by_id
+from .ledger import Ledger
+from .notebook import digest, grade_id, is_test_cell
 
 
 def test_cell_outputs(exercise: dict) -> list:
@@ -31,22 +39,45 @@ def test_cell_outputs(exercise: dict) -> list:
     return outputs
 
 
+def not_graded_outputs(why: str) -> list:
+    return [new_output("stream", name="stdout", text=f"not graded: {why}\n"),
+            new_output("error", ename="AutograderFailure", evalue="not graded", traceback=[])]
+
+
 class SandboxedGrade(NbGraderPreprocessor):
     """Grade with the sandboxed course grader instead of executing the notebook."""
 
     device = Enum(["auto", "cpu", "cuda"], default_value="cpu",
                   help="Device the checks run on.").tag(config=True)
 
+    def report_for(self, nb, resources) -> dict:
+        return grade_notebook(f"{resources['nbgrader']['notebook']}.ipynb", device=resolve_device(self.device),
+                              chapter=resources["nbgrader"]["assignment"], nb=nb, compare_locked=False)
+
     def preprocess(self, nb, resources):
-        chapter = resources["nbgrader"]["assignment"]
-        name = resources["nbgrader"]["notebook"]
-        report = grade_notebook(f"{name}.ipynb", device=resolve_device(self.device), chapter=chapter,
-                                nb=nb, compare_locked=False)
-        cells = cells_by_id(nb)
-        for exercise_name, exercise in report["exercises"].items():
-            test_cell = cells.get(f"test_{exercise_name}")
-            if test_cell is not None:
-                test_cell.outputs = test_cell_outputs(exercise)
-        self.log.info("%s: %g / %g (sandbox: %s)", name, report["score"], report["max_score"],
-                      report["isolation"])
+        report = self.report_for(nb, resources)
+        for cell in nb.cells:
+            if is_test_cell(cell):
+                exercise = report["exercises"].get(grade_id(cell).removeprefix("test_"))
+                cell.outputs = (test_cell_outputs(exercise) if exercise is not None
+                                else not_graded_outputs(report.get("error", "no check covers this cell")))
+        self.log.info("%s: %g / %g (sandbox: %s)", resources["nbgrader"]["notebook"], report["score"],
+                      report["max_score"], report.get("isolation"))
         return nb, resources
+
+
+REGRADED = "the class run graded another version of this notebook; grading it again"
+
+
+class RecordedGrade(SandboxedGrade):
+    """SandboxedGrade that reuses the class run's report of this exact notebook."""
+
+    ledger = Unicode(help="Folder of the class run's ledger.").tag(config=True)
+
+    def report_for(self, nb, resources) -> dict:
+        meta = resources["nbgrader"]
+        report = Ledger(self.ledger).report_of(meta["student"], meta["notebook"], digest(nb))
+        if report is None:
+            self.log.warning("%s/%s: %s", meta["student"], meta["notebook"], REGRADED)
+            return super().report_for(nb, resources)
+        return report

@@ -1,4 +1,5 @@
 """Reading notebooks the way nbgrader marks them up."""
+import hashlib
 from pathlib import Path
 
 import nbformat
@@ -13,6 +14,14 @@ def read(path: Path) -> nbformat.NotebookNode:
         return nbformat.read(str(path), as_version=4)
     except Exception as exc:  # invalid JSON, wrong schema, missing file ...
         raise NotebookError(f"{Path(path).name} is not a readable notebook ({type(exc).__name__})") from None
+
+
+def parse(text: str, name: str) -> nbformat.NotebookNode:
+    """The notebook in ``text`` (the JSON of a file called ``name``)."""
+    try:
+        return nbformat.reads(text, as_version=4)
+    except Exception as exc:  # invalid JSON, wrong schema ...
+        raise NotebookError(f"{name} is not a readable notebook ({type(exc).__name__})") from None
 
 
 def nbgrader(cell) -> dict:
@@ -39,3 +48,8 @@ def code_to_run(nb) -> list:
     return [cell.source for cell in nb.cells
             if cell.get("cell_type") == "code" and not is_test_cell(cell)]
 
+
+
+def digest(nb) -> str:
+    """SHA-256 of a notebook's canonical JSON: equal for equal notebooks."""
+    return hashlib.sha256(nbformat.writes(nb).encode()).hexdigest()

@@ -9,9 +9,11 @@ The worker (``harness/worker.py``) runs in a separate process with:
   there to read;
 * otherwise a plain subprocess (weaker: files stay readable) — the grader
   says which one it used;
-* in both cases: wall-time limits per request, a memory limit (RLIMIT_AS on
-  the CPU plus polling of the resident memory of the whole process tree), and
-  an output limit (RLIMIT_FSIZE on the file that receives stdout/stderr).
+* in both cases: wall-time limits per request and for the whole session (a
+  notebook's budget: restarts and replays included), a memory limit
+  (RLIMIT_AS on the CPU plus polling of the resident memory of the whole
+  process tree), and an output limit (RLIMIT_FSIZE on the file that receives
+  stdout/stderr).
 
 A worker that dies, hangs, exceeds a limit or breaks the protocol raises
 :class:`SandboxError`; :meth:`Session.restart` starts a fresh worker and
@@ -40,6 +42,7 @@ class Limits:
     cell_seconds: float = 30.0
     call_seconds: float = 10.0
     exercise_seconds: float = 60.0
+    notebook_seconds: float = 300.0   # everything one submission may cost
     memory_bytes: int = 4 * 1024 ** 3
     output_bytes: int = 8 * 1024 ** 2
     reply_bytes: int = 64 * 1024 ** 2
@@ -150,6 +153,7 @@ class Session:
 
     def __init__(self, limits: Limits = Limits(), device: str = "cpu"):
         self.limits, self.device = limits, device
+        self.deadline = time.monotonic() + limits.notebook_seconds
         self.cells_run: list = []
         self.process = None
         self._scratch = None
@@ -224,7 +228,10 @@ class Session:
         return self._receive(seconds)
 
     def _receive(self, seconds: float) -> dict:
-        deadline = time.monotonic() + seconds
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise SandboxError(self._budget_used_up())
+        deadline = time.monotonic() + min(seconds, left)
         fd = self.process.stdout.fileno()
         while True:
             ready, _, _ = select.select([fd], [], [], 0.05)
@@ -239,9 +246,14 @@ class Session:
             if self.process.poll() is not None:
                 raise SandboxError(self._death_reason("the worker process ended"))
             if time.monotonic() > deadline:
+                if seconds >= left:
+                    raise SandboxError(self._budget_used_up())
                 raise SandboxError(f"time limit of {seconds:g} s exceeded")
             if _tree_rss(self.process.pid) > self.limits.memory_bytes:
                 raise SandboxError(f"memory limit of {self.limits.memory_bytes // 2 ** 20} MiB exceeded")
+
+    def _budget_used_up(self) -> str:
+        return f"the notebook's time budget of {self.limits.notebook_seconds:g} s was used up"
 
     def _death_reason(self, default: str) -> str:
         code = self.process.poll()

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from autograder.checks import CHAPTERS  # noqa: E402
-from autograder.cli import resolve_device  # noqa: E402
+from autograder.devices import resolve_device  # noqa: E402
 from autograder.grading import grade_notebook  # noqa: E402
 from autograder.submissions import release, solved, write  # noqa: E402
 

@@ -47,7 +47,7 @@ def test_folder_grading_survives_a_notebook_it_cannot_grade(tmp_path):
     write(release("ch01"), tmp_path / "ada" / "ch01.ipynb")
     (tmp_path / "bob").mkdir()
     (tmp_path / "bob" / "notes.ipynb").write_text("{ this is not json")
-    reports = grade_folder(tmp_path, jobs=2)
+    reports = grade_folder(tmp_path, workers=2)
     assert [Path(r["notebook"]).name for r in reports] == ["ch01.ipynb", "notes.ipynb"]
     assert reports[0]["score"] == 0 and reports[0]["max_score"] == 5
     assert reports[1]["score"] == 0 and "cannot tell which assignment" in reports[1]["error"]

@@ -58,7 +58,7 @@ def test_release_matches_committed_exercises(course, chapter):
 def class_grading(course, tmp_path_factory):
     """The CLI's grading of the whole submitted/ folder, two notebooks at a time."""
     out = tmp_path_factory.mktemp("class")
-    done = run_cli("grade", str(course / "submitted"), "--jobs", "2", "--json",
+    done = run_cli("grade", str(course / "submitted"), "--workers", "2", "--json",
                    "--csv", str(out / "scores.csv"), "--feedback", str(out / "feedback"))
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout), out

@@ -1,0 +1,142 @@
+"""Where grading jobs run: one small interface, two engines behind it.
+
+The class grader asks one thing of an engine: run ``task(payload)`` for many
+payloads and hand back each outcome as soon as it is done, an exception in
+place of a result when a job could not finish. ``task`` and its payloads must
+be picklable (a module-level function and plain data).
+
+* ``LocalProcesses``: a pool of spawned processes on this machine.
+* ``DaskCluster``: Dask distributed; a ``LocalCluster`` by default, or the
+  scheduler of a cluster that spans several machines (each worker needs this
+  repository and its virtual environment, at any path).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+class Executor(ABC):
+    """Runs jobs somewhere; a context manager that releases what it started."""
+
+    workers: int
+
+    @abstractmethod
+    def as_completed(self, task: Callable, payloads: list) -> Iterator[tuple[int, object]]:
+        """(index into ``payloads``, result or exception) for every payload,
+        in the order the jobs finish."""
+
+    def close(self) -> None:
+        """Stop what the executor started."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class LocalProcesses(Executor):
+    """``workers`` spawned processes (no forked copy of the parent's torch state)."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or default_workers()
+
+    def as_completed(self, task, payloads):
+        """A process that dies breaks the whole pool, and with it every job
+        in flight; those jobs get one more try in a fresh pool, so that a
+        single death costs the others nothing but time."""
+        pending, tries = dict(enumerate(payloads)), {index: 0 for index in range(len(payloads))}
+        while pending:
+            context = multiprocessing.get_context("spawn")
+            with _stopped_when_left(ProcessPoolExecutor(min(self.workers, len(pending)), mp_context=context)) as pool:
+                futures = {pool.submit(task, payload): index for index, payload in pending.items()}
+                for future in as_completed(futures):
+                    index = futures[future]
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool as exc:
+                        tries[index] += 1
+                        if tries[index] < 2:
+                            continue
+                        outcome = exc
+                    except Exception as exc:  # noqa: BLE001 - the caller reports it as that job's failure
+                        outcome = exc
+                    del pending[index]
+                    yield index, outcome
+
+
+@contextmanager
+def _stopped_when_left(pool: ProcessPoolExecutor):
+    """The pool, shut down normally when every job is done; but when the
+    caller stops early (Ctrl-C, an error, a generator closed), queued jobs
+    are cancelled and the running ones killed instead of waited for (their
+    sandboxes die with them)."""
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list((pool._processes or {}).values()):  # noqa: SLF001 - no public way to kill them
+            process.kill()
+        raise
+    pool.shutdown(wait=True)
+
+
+class DaskCluster(Executor):
+    """Jobs on Dask distributed workers, one thread each.
+
+    Without ``scheduler`` a ``LocalCluster`` of ``workers`` processes is
+    started here and stopped by ``close``; with a scheduler address
+    (``tcp://host:8786``) the jobs go to that cluster's workers.
+    """
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None):
+        from distributed import Client, LocalCluster
+
+        self.workers = workers or default_workers()
+        self.cluster = None
+        if scheduler is None:
+            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(scheduler)
+            self.workers = len(self.client.scheduler_info()["workers"]) or self.workers
+
+    def as_completed(self, task, payloads):
+        from distributed import as_completed
+
+        futures = self.client.map(task, payloads, pure=False)
+        positions = {future.key: index for index, future in enumerate(futures)}
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: that job's failure
+                outcome = exc
+            yield positions[future.key], outcome
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+ENGINES = ("local", "dask")
+
+
+def make_executor(engine: str = "local", workers: int | None = None, scheduler: str | None = None) -> Executor:
+    """The executor named on the command line (``--executor``, ``--scheduler``)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown executor {engine!r}: one of {', '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        raise ValueError("--scheduler needs --executor dask")
+    return DaskCluster(workers, scheduler) if engine == "dask" else LocalProcesses(workers)

@@ -1,0 +1,258 @@
+"""nbgrader's autograde of a whole class, in parallel and resumable:
+``python -m autograder autograde ASSIGNMENT --workers N``.
+
+``nbgrader autograde`` grades one notebook after another. Here the costly
+part, running the checks on each submission, is spread over the workers of
+an executor, while nbgrader still does all of its own bookkeeping, one
+student at a time in this process (the one writer to the gradebook):
+
+1. each notebook in ``submitted/<student>/<assignment>/`` is sanitised by
+   nbgrader's own sanitising preprocessors, exactly as its autograde does
+   (outputs cleared, locked cells restored from the gradebook, ...);
+2. the sanitised notebooks are graded on the workers (``jobs.run_job``);
+3. when a student's reports are back they go into the ledger, and nbgrader's
+   ``Autograde`` converter runs for that student with ``RecordedGrade`` in
+   place of ``SandboxedGrade``: it takes the report of the very notebook it
+   is handed (same digest) and nbgrader writes the scores, timestamps and
+   late penalties into the gradebook as it always does;
+4. a feedback page per student (``checks.html`` beside the autograded
+   notebook, which ``nbgrader generate_feedback`` copies into the student's
+   feedback) and a CSV of the class, read back from the gradebook.
+
+Resuming: a student whose submitted files and grader are unchanged since the
+ledger recorded them is skipped; one graded but not yet recorded is only
+recorded.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+from nbgrader.apps import NbGraderAPI
+from nbgrader.converters import Autograde
+from sqlalchemy.exc import SAWarning
+from traitlets.config.loader import PyFileConfigLoader
+
+from . import paths
+from .classroom import outcome_report
+from .executors import Executor
+from .feedback import report_html
+from .grading import error_report
+from .jobs import Job, run_job
+from .ledger import Ledger
+from .nbgrader_plugin import REGRADED, RecordedGrade, SandboxedGrade
+from .notebook import digest
+from .sandbox import Limits
+
+LEDGER_FOLDER = ".autograder"
+FEEDBACK_PAGE = "checks.html"
+
+
+def course_api(root: Path, assignment: str, device: str) -> NbGraderAPI:
+    """nbgrader's API on the course in ``root`` (configured by its
+    nbgrader_config.py), autograding with ``RecordedGrade``."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    if "root" not in config.CourseDirectory:
+        config.CourseDirectory.root = str(root)
+    steps = list(config.Autograde.autograde_preprocessors or [])
+    if SandboxedGrade not in steps:
+        raise ValueError(f"{root / 'nbgrader_config.py'} does not autograde with "
+                         "autograder.nbgrader_plugin.SandboxedGrade (see the repository's nbgrader_config.py)")
+    config.Autograde.autograde_preprocessors = [RecordedGrade if step is SandboxedGrade else step for step in steps]
+    config.SandboxedGrade.device = device
+    config.RecordedGrade.ledger = str(Path(config.CourseDirectory.root) / LEDGER_FOLDER / assignment)
+    os.environ["PATH"] = f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"  # nbgrader calls alembic
+    return NbGraderAPI(config=config)
+
+
+@dataclass
+class Submission:
+    """One student's submitted folder for the assignment."""
+    student: str
+    folder: Path
+    notebooks: dict   # notebook id -> path of each of the assignment's notebooks the student handed in
+
+    def files_digest(self) -> str:
+        """SHA-256 of every file handed in (names and bytes, timestamp.txt included)."""
+        sha = hashlib.sha256()
+        for path in sorted(p for p in self.folder.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts):
+            sha.update(str(path.relative_to(self.folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+        return sha.hexdigest()
+
+
+def submissions(api: NbGraderAPI, assignment: str) -> list:
+    """Every student's submission of ``assignment``, sorted by student."""
+    coursedir = api.coursedir
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
+        names = [notebook.name for notebook in gradebook.find_assignment(assignment).notebooks]
+    found = []
+    for folder in sorted(Path(coursedir.root, coursedir.submitted_directory).glob(f"*/{assignment}")):
+        if folder.is_dir():
+            notebooks = {name: folder / f"{name}.ipynb" for name in names if (folder / f"{name}.ipynb").is_file()}
+            found.append(Submission(folder.parent.name, folder, notebooks))
+    return found
+
+
+def grader_fingerprint(assignment: str, device: str, limits: Limits) -> str:
+    """Changes whenever the grader's code, the assignment's references and
+    checks, the device or the limits change: then every student is regraded."""
+    sha = hashlib.sha256(f"{device}\0{limits!r}\0".encode())
+    for path in sorted(Path(paths.ROOT, "autograder").rglob("*.py")) + [paths.solution_notebook(assignment)]:
+        sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+class Sanitiser:
+    """nbgrader's sanitising step of autograde, on its own: the notebook text
+    nbgrader itself would write to autograded/ and then grade."""
+
+    def __init__(self, api: NbGraderAPI):
+        self.converter = Autograde(coursedir=api.coursedir, parent=api)
+        self.converter.exporter = self.converter.exporter_class(parent=self.converter, config=self.converter.config)
+        self.converter._init_preprocessors()  # noqa: SLF001 - a new converter is in its sanitising state
+
+    def __call__(self, path: Path) -> str:
+        resources = self.converter.init_single_notebook_resources(str(path))
+        text, _ = self.converter.exporter.from_filename(str(path), resources=resources)
+        return text
+
+
+@dataclass
+class ClassRun:
+    """What one run did: students graded now, recorded into the gradebook now,
+    skipped as unchanged, and those nbgrader could not record (with why);
+    ``regraded``: students whose notebook nbgrader handed to ``RecordedGrade``
+    differed from the one graded on the workers (graded again, in this
+    process: correct but slow; never expected); ``outcomes`` are the jobs'
+    outcomes (timings and memory)."""
+    graded: list = field(default_factory=list)
+    recorded: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    errors: dict = field(default_factory=dict)
+    regraded: list = field(default_factory=list)
+    outcomes: list = field(default_factory=list)
+
+
+def _prepare_jobs(submission: Submission, sanitise: Sanitiser, assignment: str, device: str,
+                  limits: Limits) -> tuple:
+    """(jobs, {notebook: digest}, {notebook: error report}) of one submission."""
+    jobs, digests, failed = [], {}, {}
+    for name, path in submission.notebooks.items():
+        label = f"{submission.student}/{name}.ipynb"
+        try:
+            text = sanitise(path)
+        except Exception as exc:  # noqa: BLE001 - nbgrader cannot read it: its autograde will say why
+            failed[name] = error_report(label, device, f"nbgrader could not sanitise it: {exc}")
+            continue
+        digests[name] = digest(nbformat.reads(text, as_version=4))
+        jobs.append(Job(label, text, assignment, device, compare_locked=False, limits=limits))
+    return jobs, digests, failed
+
+
+def autograde_class(root: Path, assignment: str, executor: Executor, device: str = "cpu",
+                    limits: Limits = Limits(), force: bool = False, progress: bool = False) -> ClassRun:
+    """Autograde every submission of ``assignment`` in the course ``root``
+    (see the module's docstring); ``force`` regrades unchanged ones too."""
+    from tqdm import tqdm
+
+    root = Path(root).resolve()
+    api = course_api(root, assignment, device)
+    ledger = Ledger(Path(api.coursedir.root) / LEDGER_FOLDER / assignment)
+    grader = grader_fingerprint(assignment, device, limits)
+    run, sanitise = ClassRun(), Sanitiser(api)
+    to_record, jobs, owners, pending, kept = [], [], [], {}, {}
+    for submission in submissions(api, assignment):
+        student, submitted = submission.student, submission.files_digest()
+        entry = ledger.entry(student)
+        current = not force and entry is not None and entry["submitted"] == submitted and entry["grader"] == grader
+        if current and entry["recorded"] and _autograded(api, assignment, student).is_dir():
+            run.skipped.append(student)
+        elif current:
+            to_record.append(student)
+        else:
+            new_jobs, digests, failed = _prepare_jobs(submission, sanitise, assignment, device, limits)
+            kept[student] = (submitted, {name: {"digest": "", "report": report} for name, report in failed.items()})
+            pending[student] = len(new_jobs)
+            jobs += new_jobs
+            owners += [(student, name, digests[name]) for name in digests]
+    bar = tqdm(total=len(to_record) + len(pending), unit="student", disable=not progress, file=sys.stderr)
+
+    def record(student: str) -> None:
+        with warnings.catch_warnings():  # nbgrader's own SQLAlchemy chatter, not ours to fix
+            warnings.simplefilter("ignore", SAWarning)
+            result = api.autograde(assignment, student, force=True, create=True)
+        if REGRADED in (result.get("log") or ""):
+            run.regraded.append(student)
+        if result["success"]:
+            ledger.mark_recorded(student)
+            run.recorded.append(student)
+            _write_feedback_page(api, assignment, student, ledger.entry(student)["reports"])
+        else:
+            run.errors[student] = _last_lines(result.get("error") or result.get("log") or "")
+        bar.update()
+
+    def graded(student: str) -> None:
+        submitted, reports = kept.pop(student)
+        ledger.save_reports(student, submitted, grader, reports)
+        run.graded.append(student)
+        record(student)
+
+    for student in to_record:
+        record(student)
+    for student in [s for s, count in pending.items() if count == 0]:
+        graded(student)
+    with bar:
+        for index, outcome in executor.as_completed(run_job, jobs) if jobs else ():
+            student, name, notebook_digest = owners[index]
+            kept[student][1][name] = {"digest": notebook_digest, "report": outcome_report(jobs[index], outcome)}
+            run.outcomes.append(outcome)
+            pending[student] -= 1
+            if pending[student] == 0:
+                graded(student)
+    return run
+
+
+def _autograded(api: NbGraderAPI, assignment: str, student: str) -> Path:
+    return Path(api.coursedir.format_path(api.coursedir.autograded_directory, student, assignment))
+
+
+def _last_lines(text: str, count: int = 5) -> str:
+    return " | ".join(line.strip() for line in text.strip().splitlines()[-count:])
+
+
+def _write_feedback_page(api: NbGraderAPI, assignment: str, student: str, reports: dict) -> None:
+    page = _autograded(api, assignment, student) / FEEDBACK_PAGE
+    page.write_text(report_html([entry["report"] for entry in reports.values()],
+                                title=f"{assignment}: {student}"))
+
+
+def write_scores(api: NbGraderAPI, assignment: str, destination: Path, errors: dict | None = None) -> list:
+    """The class's scores, as the gradebook holds them, into a CSV file (one
+    row per student: each test cell's score, the late penalty, the total);
+    returns the rows."""
+    rows = []
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        found = gradebook.find_assignment(assignment)
+        for submission in sorted(found.submissions, key=lambda s: s.student_id):
+            row = {"student": submission.student_id,
+                   "timestamp": submission.timestamp.isoformat() if submission.timestamp else ""}
+            for notebook in submission.notebooks:
+                for grade in sorted(notebook.grades, key=lambda g: g.name):
+                    row[grade.name] = grade.score
+            penalty = submission.late_submission_penalty or 0.0
+            row.update(raw_score=submission.score, late_penalty=penalty, score=submission.score - penalty,
+                       max_score=found.max_score, error=(errors or {}).get(submission.student_id, ""))
+            rows.append(row)
+    if rows:
+        with open(destination, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    return rows
