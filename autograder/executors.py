@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -52,27 +53,38 @@ class LocalProcesses(Executor):
         self.workers = workers or default_workers()
 
     def as_completed(self, task, payloads):
-        """A process that dies breaks the whole pool, and with it every job
-        in flight; those jobs get one more try in a fresh pool, so that a
-        single death costs the others nothing but time."""
-        pending, tries = dict(enumerate(payloads)), {index: 0 for index in range(len(payloads))}
+        """A process that dies breaks the whole pool and fails every job not
+        yet done; those jobs run again. The pool starts jobs in order, so the
+        ones running when it broke are among the oldest left: they are
+        suspects, and a job suspected twice runs alone, where only a job that
+        kills its own process fails."""
+        strikes, pending = Counter(), list(range(len(payloads)))
         while pending:
-            context = multiprocessing.get_context("spawn")
-            with _stopped_when_left(ProcessPoolExecutor(min(self.workers, len(pending)), mp_context=context)) as pool:
-                futures = {pool.submit(task, payload): index for index, payload in pending.items()}
-                for future in as_completed(futures):
-                    index = futures[future]
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool as exc:
-                        tries[index] += 1
-                        if tries[index] < 2:
-                            continue
-                        outcome = exc
-                    except Exception as exc:  # noqa: BLE001 - the caller reports it as that job's failure
-                        outcome = exc
-                    del pending[index]
-                    yield index, outcome
+            alone = [index for index in pending if strikes[index] >= 2][:1]
+            workers = 1 if alone else self.workers
+            broken, finished = [], set()
+            for index, outcome in self._run(task, payloads, alone or pending, workers):
+                if isinstance(outcome, BrokenProcessPool) and not alone:
+                    broken.append(index)
+                    continue
+                finished.add(index)
+                yield index, outcome
+            for index in sorted(broken)[:workers + 1]:
+                strikes[index] += 1
+            pending = [index for index in pending if index not in finished]
+
+    @staticmethod
+    def _run(task, payloads: list, indices: list, workers: int):
+        context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(min(workers, len(indices)), mp_context=context)
+        with _stopped_when_left(pool):
+            futures = {pool.submit(task, payloads[index]): index for index in indices}
+            for future in as_completed(futures):
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - the caller reports it as that job's failure
+                    outcome = exc
+                yield futures[future], outcome
 
 
 @contextmanager

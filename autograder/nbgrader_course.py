@@ -1,22 +1,40 @@
-"""An nbgrader course directory wired to this repository, and running
-nbgrader's apps in it (for tests and benchmarks of the instructor's path)."""
+"""An nbgrader course directory wired to this repository, students handing
+work in, and running nbgrader's apps in it (for tests and benchmarks of the
+instructor's path)."""
 import os
 import subprocess
 import sys
+import uuid
+from datetime import datetime
 from pathlib import Path
 
 from . import paths
+from .submissions import write
+
+COURSE_ID = "rnn-course"   # nbgrader_config.py's CourseDirectory.course_id
 
 
-def make_course(root: Path) -> Path:
+def make_course(root: Path, extra_config: str = "") -> Path:
     """Write ``root/nbgrader_config.py``: the repository's configuration with
-    ``root`` as the course directory and the repository's solutions as source."""
+    ``root`` as the course directory, the repository's solutions as source,
+    ``root/exchange`` as the exchange, and ``extra_config`` lines."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(
         f"exec(open({str(paths.ROOT / 'nbgrader_config.py')!r}).read())\n"
         f"c.CourseDirectory.root = {str(root)!r}\n"
-        f"c.CourseDirectory.source_directory = {str(paths.SOLUTIONS)!r}\n")
+        f"c.CourseDirectory.source_directory = {str(paths.SOLUTIONS)!r}\n"
+        f"c.Exchange.root = {str(root / 'exchange')!r}\n" + extra_config)
     return root
+
+
+def hand_in(root: Path, student: str, assignment: str, nb, timestamp: datetime) -> None:
+    """What ``nbgrader submit`` leaves in the exchange's inbound folder when
+    ``student`` submits ``nb`` at ``timestamp`` (UTC); ``nbgrader collect``
+    then takes it (the latest one per student) into submitted/."""
+    stamp = timestamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    folder = root / "exchange" / COURSE_ID / "inbound" / f"{student}+{assignment}+{stamp}+{uuid.uuid4().hex[:12]}"
+    write(nb, folder / f"{assignment}.ipynb")
+    (folder / "timestamp.txt").write_text(stamp)
 
 
 def run_nbgrader(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
