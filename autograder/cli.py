@@ -58,20 +58,30 @@ def autograde(args) -> int:
               file=sys.stderr)
         return 2
     device = resolve_device(args.device)
-    with make_executor(args.executor, args.workers, args.scheduler) as executor:
-        run = autograde_class(course, args.assignment, executor, device=device,
-                              limits=Limits(notebook_seconds=args.time_limit), force=args.force,
-                              progress=not args.quiet)
+    try:
+        with make_executor(args.executor, args.workers, args.scheduler) as executor:
+            run = autograde_class(course, args.assignment, executor, device=device,
+                                  limits=Limits(notebook_seconds=args.time_limit), force=args.force,
+                                  progress=not args.quiet)
+    except ValueError as exc:   # a course or an assignment nbgrader does not know
+        print(f"autograder: {exc}", file=sys.stderr)
+        return 2
     scores = Path(args.csv or course / f"{args.assignment}_scores.csv")
     rows = write_scores(course_api(course, args.assignment, device), args.assignment, scores, run.errors)
     print(f"{args.assignment}: {len(run.graded)} graded, {len(run.recorded)} recorded in the gradebook, "
-          f"{len(run.skipped)} unchanged since the last run, {len(run.errors)} failed "
+          f"{len(run.skipped)} unchanged since the last run, {len(run.errors)} not gradable "
           f"(device {device}, {executor.workers} {args.executor} workers)")
     for student, why in sorted(run.errors.items()):
-        print(f"  {student}: nbgrader could not autograde: {why}")
+        print(f"  {student}: 0 points, nbgrader could not autograde it: {why}")
+    if run.regraded:
+        print(f"warning: {len(run.regraded)} notebooks graded again while recording (nbgrader handed over "
+              f"another version than the workers graded): {', '.join(run.regraded)}")
+    if run.outcomes:
+        print(f"peak memory per worker: {max(o['worker_peak_bytes'] for o in run.outcomes) >> 20} MiB "
+              f"(its sandboxes: {max(o['sandbox_peak_bytes'] for o in run.outcomes) >> 20} MiB)")
     print(f"scores of {len(rows)} students: {scores}; feedback pages: autograded/<student>/{args.assignment}/"
           "checks.html (nbgrader generate_feedback copies them into feedback/)")
-    return 1 if run.errors else 0
+    return 0
 
 
 def release(args) -> int:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import Autograde
 from sqlalchemy.exc import SAWarning
@@ -68,7 +68,9 @@ def course_api(root: Path, assignment: str, device: str) -> NbGraderAPI:
     config.Autograde.autograde_preprocessors = [RecordedGrade if step is SandboxedGrade else step for step in steps]
     config.SandboxedGrade.device = device
     config.RecordedGrade.ledger = str(Path(config.CourseDirectory.root) / LEDGER_FOLDER / assignment)
-    os.environ["PATH"] = f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"  # nbgrader calls alembic
+    scripts = str(Path(sys.executable).parent)   # nbgrader calls alembic
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = f"{scripts}{os.pathsep}{os.environ.get('PATH', '')}"
     return NbGraderAPI(config=config)
 
 
@@ -91,7 +93,11 @@ def submissions(api: NbGraderAPI, assignment: str) -> list:
     """Every student's submission of ``assignment``, sorted by student."""
     coursedir = api.coursedir
     with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
-        names = [notebook.name for notebook in gradebook.find_assignment(assignment).notebooks]
+        try:
+            names = [notebook.name for notebook in gradebook.find_assignment(assignment).notebooks]
+        except MissingEntry:
+            raise ValueError(f"the gradebook has no assignment {assignment!r}: "
+                             f"run nbgrader generate_assignment {assignment} first") from None
     found = []
     for folder in sorted(Path(coursedir.root, coursedir.submitted_directory).glob(f"*/{assignment}")):
         if folder.is_dir():
@@ -127,7 +133,8 @@ class Sanitiser:
 @dataclass
 class ClassRun:
     """What one run did: students graded now, recorded into the gradebook now,
-    skipped as unchanged, and those nbgrader could not record (with why);
+    skipped as unchanged, and those nbgrader could not autograde (with why:
+    they get 0 points and that reason in their feedback page);
     ``regraded``: students whose notebook nbgrader handed to ``RecordedGrade``
     differed from the one graded on the workers (graded again, in this
     process: correct but slow; never expected); ``outcomes`` are the jobs'
@@ -140,6 +147,20 @@ class ClassRun:
     outcomes: list = field(default_factory=list)
 
 
+@dataclass
+class Plan:
+    """What a run has to do: students to skip, students only to record, and
+    the jobs of the students to grade (``owners[i]``: the student, notebook
+    and digest of ``jobs[i]``; ``reports[student]``: their submitted-files
+    digest and the reports gathered so far; ``waiting[student]``: jobs not back)."""
+    skipped: list = field(default_factory=list)
+    to_record: list = field(default_factory=list)
+    jobs: list = field(default_factory=list)
+    owners: list = field(default_factory=list)
+    reports: dict = field(default_factory=dict)
+    waiting: dict = field(default_factory=dict)
+
+
 def _prepare_jobs(submission: Submission, sanitise: Sanitiser, assignment: str, device: str,
                   limits: Limits) -> tuple:
     """(jobs, {notebook: digest}, {notebook: error report}) of one submission."""
@@ -149,11 +170,32 @@ def _prepare_jobs(submission: Submission, sanitise: Sanitiser, assignment: str, 
         try:
             text = sanitise(path)
         except Exception as exc:  # noqa: BLE001 - nbgrader cannot read it: its autograde will say why
-            failed[name] = error_report(label, device, f"nbgrader could not sanitise it: {exc}")
+            failed[name] = error_report(label, device, f"the notebook could not be read as nbgrader needs it ({exc})")
             continue
         digests[name] = digest(nbformat.reads(text, as_version=4))
         jobs.append(Job(label, text, assignment, device, compare_locked=False, limits=limits))
     return jobs, digests, failed
+
+
+def plan_class(api: NbGraderAPI, assignment: str, ledger: Ledger, grader: str, device: str, limits: Limits,
+               force: bool) -> Plan:
+    plan, sanitise = Plan(), Sanitiser(api)
+    for submission in submissions(api, assignment):
+        student, submitted = submission.student, submission.files_digest()
+        entry = ledger.entry(student)
+        current = not force and entry is not None and entry["submitted"] == submitted and entry["grader"] == grader
+        if current and entry["recorded"] and _autograded(api, assignment, student).is_dir():
+            plan.skipped.append(student)
+        elif current:
+            plan.to_record.append(student)
+        else:
+            jobs, digests, failed = _prepare_jobs(submission, sanitise, assignment, device, limits)
+            plan.reports[student] = (submitted, {name: {"digest": "", "report": report}
+                                                 for name, report in failed.items()})
+            plan.waiting[student] = len(jobs)
+            plan.jobs += jobs
+            plan.owners += [(student, name, digests[name]) for name in digests]
+    return plan
 
 
 def autograde_class(root: Path, assignment: str, executor: Executor, device: str = "cpu",
@@ -162,27 +204,13 @@ def autograde_class(root: Path, assignment: str, executor: Executor, device: str
     (see the module's docstring); ``force`` regrades unchanged ones too."""
     from tqdm import tqdm
 
-    root = Path(root).resolve()
-    api = course_api(root, assignment, device)
+    api = course_api(Path(root).resolve(), assignment, device)
     ledger = Ledger(Path(api.coursedir.root) / LEDGER_FOLDER / assignment)
     grader = grader_fingerprint(assignment, device, limits)
-    run, sanitise = ClassRun(), Sanitiser(api)
-    to_record, jobs, owners, pending, kept = [], [], [], {}, {}
-    for submission in submissions(api, assignment):
-        student, submitted = submission.student, submission.files_digest()
-        entry = ledger.entry(student)
-        current = not force and entry is not None and entry["submitted"] == submitted and entry["grader"] == grader
-        if current and entry["recorded"] and _autograded(api, assignment, student).is_dir():
-            run.skipped.append(student)
-        elif current:
-            to_record.append(student)
-        else:
-            new_jobs, digests, failed = _prepare_jobs(submission, sanitise, assignment, device, limits)
-            kept[student] = (submitted, {name: {"digest": "", "report": report} for name, report in failed.items()})
-            pending[student] = len(new_jobs)
-            jobs += new_jobs
-            owners += [(student, name, digests[name]) for name in digests]
-    bar = tqdm(total=len(to_record) + len(pending), unit="student", disable=not progress, file=sys.stderr)
+    plan = plan_class(api, assignment, ledger, grader, device, limits, force)
+    run = ClassRun(skipped=plan.skipped)
+    bar = tqdm(total=len(plan.to_record) + len(plan.waiting), unit="student", disable=not progress,
+               file=sys.stderr)
 
     def record(student: str) -> None:
         with warnings.catch_warnings():  # nbgrader's own SQLAlchemy chatter, not ours to fix
@@ -190,31 +218,37 @@ def autograde_class(root: Path, assignment: str, executor: Executor, device: str
             result = api.autograde(assignment, student, force=True, create=True)
         if REGRADED in (result.get("log") or ""):
             run.regraded.append(student)
+        reports = ledger.entry(student)["reports"]
         if result["success"]:
             ledger.mark_recorded(student)
             run.recorded.append(student)
-            _write_feedback_page(api, assignment, student, ledger.entry(student)["reports"])
-        else:
-            run.errors[student] = _last_lines(result.get("error") or result.get("log") or "")
+        else:   # e.g. an unreadable notebook: 0 points, as nbgrader gives a missing one, and why
+            _zero_grades(api, assignment, student)
+            run.errors[student] = next((kept["report"]["error"] for kept in reports.values()
+                                        if "error" in kept["report"]), None) or _last_lines(
+                result.get("error") or result.get("log") or "")
+        _write_feedback_page(api, assignment, student, reports)
         bar.update()
 
     def graded(student: str) -> None:
-        submitted, reports = kept.pop(student)
+        submitted, reports = plan.reports.pop(student)
         ledger.save_reports(student, submitted, grader, reports)
         run.graded.append(student)
         record(student)
 
-    for student in to_record:
-        record(student)
-    for student in [s for s, count in pending.items() if count == 0]:
-        graded(student)
     with bar:
-        for index, outcome in executor.as_completed(run_job, jobs) if jobs else ():
-            student, name, notebook_digest = owners[index]
-            kept[student][1][name] = {"digest": notebook_digest, "report": outcome_report(jobs[index], outcome)}
-            run.outcomes.append(outcome)
-            pending[student] -= 1
-            if pending[student] == 0:
+        for student in plan.to_record:
+            record(student)
+        for student in [student for student, count in plan.waiting.items() if count == 0]:
+            graded(student)
+        for index, outcome in executor.as_completed(run_job, plan.jobs) if plan.jobs else ():
+            student, name, notebook_digest = plan.owners[index]
+            report = outcome_report(plan.jobs[index], outcome)
+            plan.reports[student][1][name] = {"digest": notebook_digest, "report": report}
+            if not isinstance(outcome, BaseException):
+                run.outcomes.append(outcome)
+            plan.waiting[student] -= 1
+            if plan.waiting[student] == 0:
                 graded(student)
     return run
 
@@ -223,12 +257,23 @@ def _autograded(api: NbGraderAPI, assignment: str, student: str) -> Path:
     return Path(api.coursedir.format_path(api.coursedir.autograded_directory, student, assignment))
 
 
+def _zero_grades(api: NbGraderAPI, assignment: str, student: str) -> None:
+    """Every grade of the student's submission to 0, none left to grade by hand."""
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        submission = gradebook.update_or_create_submission(assignment, student)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score, grade.manual_score, grade.needs_manual_grade = 0, None, False
+        gradebook.db.commit()
+
+
 def _last_lines(text: str, count: int = 5) -> str:
     return " | ".join(line.strip() for line in text.strip().splitlines()[-count:])
 
 
 def _write_feedback_page(api: NbGraderAPI, assignment: str, student: str, reports: dict) -> None:
     page = _autograded(api, assignment, student) / FEEDBACK_PAGE
+    page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text(report_html([entry["report"] for entry in reports.values()],
                                 title=f"{assignment}: {student}"))
 

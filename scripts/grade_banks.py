@@ -5,7 +5,6 @@ test: run it on a GPU machine to compare with the CPU).
     python scripts/grade_banks.py --device cuda [--json scores.json]
 """
 import argparse
-import importlib
 import json
 import sys
 import tempfile
@@ -18,14 +17,13 @@ from autograder.checks import CHAPTERS  # noqa: E402
 from autograder.devices import resolve_device  # noqa: E402
 from autograder.grading import grade_notebook  # noqa: E402
 from autograder.submissions import release, solved, write  # noqa: E402
-
-BANKS = {chapter: importlib.import_module(f"tests.banks.{chapter}").WRONG for chapter in CHAPTERS}
+from tests.banks import wrong_answers  # noqa: E402
 
 
 def submissions(chapter):
     yield "reference", None, solved(chapter)
     yield "untouched release", None, release(chapter)
-    for name, entries in BANKS[chapter].items():
+    for name, entries in wrong_answers(chapter).items():
         for label, source in entries.items():
             yield f"{name}/{label}", name, solved(chapter, **{name: source})
 

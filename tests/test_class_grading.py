@@ -82,7 +82,7 @@ def twin(course, root):
 def autograde_class(course, *options):
     done = run_cli("autograde", CHAPTER, "--course", str(course), "--quiet", *options)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "graded again" not in done.stdout, done.stdout
+    assert "graded again" not in done.stdout, done.stdout   # RecordedGrade reused every report
     return done.stdout
 
 
@@ -226,3 +226,28 @@ def test_local_processes_survive_a_worker_that_dies():
         outcomes = dict(executor.as_completed(_dies_on, [1, "die", 3, 4]))
     assert (outcomes[0], outcomes[2], outcomes[3]) == (2, 6, 8)
     assert isinstance(outcomes[1], Exception)
+
+
+def test_an_assignment_nbgrader_does_not_know_gets_a_clear_message(tmp_path):
+    course = make_course(tmp_path / "course")
+    done = run_cli("autograde", CHAPTER, "--course", str(course), "--quiet")
+    assert done.returncode == 2 and f"run nbgrader generate_assignment {CHAPTER} first" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unreadable_notebook_scores_zero_with_its_reason(tmp_path):
+    course = make_course(tmp_path / "course")
+    nbgrader(course, "generate_assignment", CHAPTER, "--force")
+    hand_in(course, "ada", CHAPTER, solved(CHAPTER), hours_before_due(1))
+    hand_in(course, "bob", CHAPTER, solved(CHAPTER), hours_before_due(1))
+    nbgrader(course, "collect", CHAPTER)
+    autograde_class(course, "--workers", "2")   # bob's first notebook is fine ...
+    (course / "submitted" / "bob" / CHAPTER / f"{CHAPTER}.ipynb").write_text("{ this is not json")
+    summary = autograde_class(course, "--workers", "2")   # ... then he breaks it
+    assert "bob: 0 points, nbgrader could not autograde it: the notebook could not be read" in summary
+    with open(course / f"{CHAPTER}_scores.csv", newline="") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert float(rows["ada"]["score"]) == 13.0 and not rows["ada"]["error"]
+    assert float(rows["bob"]["score"]) == 0.0 and "could not be read" in rows["bob"]["error"]
+    page = (course / "autograded" / "bob" / CHAPTER / FEEDBACK_PAGE).read_text()
+    assert "Not graded: the notebook could not be read" in page

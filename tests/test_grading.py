@@ -1,19 +1,14 @@
 """The grader is right: references score full marks, an untouched release
 scores zero, and every typical wrong answer loses points."""
-import importlib
-
 import pytest
 
 from autograder.checks import CHAPTERS
 from autograder.submissions import release, solved
 
+from .banks import wrong_answers as bank
 from .conftest import full_marks, scores
 
 CHAPTER_NAMES = sorted(CHAPTERS)
-
-
-def bank(chapter):
-    return importlib.import_module(f"tests.banks.{chapter}").WRONG
 
 
 def bank_rounds(chapter):

@@ -12,3 +12,10 @@ def answer(function: tuple, *body: str, checked: bool = True, imports: str = "im
     parts = [textwrap.dedent(part).strip("\n") for part in body]
     lines = textwrap.dedent(checks if checked else "").lstrip("\n") + "\n".join(parts)
     return f"{imports}\n\n\ndef {signature}:\n" + textwrap.indent(lines, "    ") + "\n"
+
+
+def wrong_answers(chapter: str) -> dict:
+    """The bank of a chapter: ``WRONG`` of ``tests.banks.<chapter>``."""
+    import importlib
+
+    return importlib.import_module(f"tests.banks.{chapter}").WRONG
