@@ -28,8 +28,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import signal
 import sys
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -213,7 +215,7 @@ def autograde_class(root: Path, assignment: str, executor: Executor, device: str
                file=sys.stderr)
 
     def record(student: str) -> None:
-        with warnings.catch_warnings():  # nbgrader's own SQLAlchemy chatter, not ours to fix
+        with _ctrl_c_held(), warnings.catch_warnings():  # nbgrader's SQLAlchemy chatter is not ours to fix
             warnings.simplefilter("ignore", SAWarning)
             result = api.autograde(assignment, student, force=True, create=True)
         if REGRADED in (result.get("log") or ""):
@@ -251,6 +253,18 @@ def autograde_class(root: Path, assignment: str, executor: Executor, device: str
             if plan.waiting[student] == 0:
                 graded(student)
     return run
+
+
+@contextmanager
+def _ctrl_c_held():
+    """Ctrl-C waits until the block is done: nbgrader's API catches every
+    exception, KeyboardInterrupt included, and would report an interrupted
+    recording as that student's failure."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _autograded(api: NbGraderAPI, assignment: str, student: str) -> Path:

@@ -188,7 +188,7 @@ def _worker_processes() -> list:
 def test_an_interrupted_run_resumes_where_it_stopped(tmp_path):
     course = make_course(tmp_path / "course")
     nbgrader(course, "generate_assignment", CHAPTER, "--force")
-    students = [f"s{number}" for number in range(4)]
+    students = [f"s{number}" for number in range(6)]
     for student in students:
         hand_in(course, student, CHAPTER, solved(CHAPTER), hours_before_due(1))
     nbgrader(course, "collect", CHAPTER)
