@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from . import classroom, paths
+from .errors import UsageError
 from .executors import ENGINES, default_workers, make_executor
 from .sandbox import Limits
 from .checks import CHAPTERS
@@ -58,14 +59,10 @@ def autograde(args) -> int:
               file=sys.stderr)
         return 2
     device = resolve_device(args.device)
-    try:
-        with make_executor(args.executor, args.workers, args.scheduler) as executor:
-            run = autograde_class(course, args.assignment, executor, device=device,
-                                  limits=Limits(notebook_seconds=args.time_limit), force=args.force,
-                                  progress=not args.quiet)
-    except ValueError as exc:   # a course or an assignment nbgrader does not know
-        print(f"autograder: {exc}", file=sys.stderr)
-        return 2
+    with make_executor(args.executor, args.workers, args.scheduler) as executor:
+        run = autograde_class(course, args.assignment, executor, device=device,
+                              limits=Limits(notebook_seconds=args.time_limit), force=args.force,
+                              progress=not args.quiet)
     scores = Path(args.csv or course / f"{args.assignment}_scores.csv")
     rows = write_scores(course_api(course, args.assignment, device), args.assignment, scores, run.errors)
     print(f"{args.assignment}: {len(run.graded)} graded, {len(run.recorded)} recorded in the gradebook, "
@@ -139,4 +136,8 @@ def main(argv=None) -> int:
     release_parser.add_argument("chapters", nargs="*", help=f"default: all of {', '.join(sorted(CHAPTERS))}")
     release_parser.set_defaults(run=release)
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        print(f"autograder: {exc}", file=sys.stderr)
+        return 2

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
+from .errors import UsageError
+
 
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
@@ -148,7 +150,7 @@ ENGINES = ("local", "dask")
 def make_executor(engine: str = "local", workers: int | None = None, scheduler: str | None = None) -> Executor:
     """The executor named on the command line (``--executor``, ``--scheduler``)."""
     if engine not in ENGINES:
-        raise ValueError(f"unknown executor {engine!r}: one of {', '.join(ENGINES)}")
+        raise UsageError(f"unknown executor {engine!r}: one of {', '.join(ENGINES)}")
     if scheduler and engine != "dask":
-        raise ValueError("--scheduler needs --executor dask")
+        raise UsageError("--scheduler needs --executor dask")
     return DaskCluster(workers, scheduler) if engine == "dask" else LocalProcesses(workers)

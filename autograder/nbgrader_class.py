@@ -44,6 +44,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from . import paths
 from .classroom import outcome_report
+from .errors import UsageError
 from .executors import Executor
 from .feedback import report_html
 from .grading import error_report
@@ -54,6 +55,7 @@ from .notebook import digest
 from .sandbox import Limits
 
 LEDGER_FOLDER = ".autograder"
+
 FEEDBACK_PAGE = "checks.html"
 
 
@@ -65,7 +67,7 @@ def course_api(root: Path, assignment: str, device: str) -> NbGraderAPI:
         config.CourseDirectory.root = str(root)
     steps = list(config.Autograde.autograde_preprocessors or [])
     if SandboxedGrade not in steps:
-        raise ValueError(f"{root / 'nbgrader_config.py'} does not autograde with "
+        raise UsageError(f"{root / 'nbgrader_config.py'} does not autograde with "
                          "autograder.nbgrader_plugin.SandboxedGrade (see the repository's nbgrader_config.py)")
     config.Autograde.autograde_preprocessors = [RecordedGrade if step is SandboxedGrade else step for step in steps]
     config.SandboxedGrade.device = device
@@ -98,7 +100,7 @@ def submissions(api: NbGraderAPI, assignment: str) -> list:
         try:
             names = [notebook.name for notebook in gradebook.find_assignment(assignment).notebooks]
         except MissingEntry:
-            raise ValueError(f"the gradebook has no assignment {assignment!r}: "
+            raise UsageError(f"the gradebook has no assignment {assignment!r}: "
                              f"run nbgrader generate_assignment {assignment} first") from None
     found = []
     for folder in sorted(Path(coursedir.root, coursedir.submitted_directory).glob(f"*/{assignment}")):
@@ -257,14 +259,17 @@ def autograde_class(root: Path, assignment: str, executor: Executor, device: str
 
 @contextmanager
 def _ctrl_c_held():
-    """Ctrl-C waits until the block is done: nbgrader's API catches every
-    exception, KeyboardInterrupt included, and would report an interrupted
-    recording as that student's failure."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    """Ctrl-C waits until the block is done, then interrupts: nbgrader's API
+    catches every exception, KeyboardInterrupt included, and would report an
+    interrupted recording as that student's failure and go on."""
+    pressed = []
+    previous = signal.signal(signal.SIGINT, lambda *_: pressed.append(True))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def _autograded(api: NbGraderAPI, assignment: str, student: str) -> Path:
