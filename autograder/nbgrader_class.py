@@ -217,28 +217,30 @@ def autograde_class(root: Path, assignment: str, executor: Executor, device: str
                file=sys.stderr)
 
     def record(student: str) -> None:
-        with _ctrl_c_held(), warnings.catch_warnings():  # nbgrader's SQLAlchemy chatter is not ours to fix
-            warnings.simplefilter("ignore", SAWarning)
-            result = api.autograde(assignment, student, force=True, create=True)
-        if REGRADED in (result.get("log") or ""):
-            run.regraded.append(student)
-        reports = ledger.entry(student)["reports"]
-        if result["success"]:
-            ledger.mark_recorded(student)
-            run.recorded.append(student)
-        else:   # e.g. an unreadable notebook: 0 points, as nbgrader gives a missing one, and why
-            _zero_grades(api, assignment, student)
-            run.errors[student] = next((kept["report"]["error"] for kept in reports.values()
-                                        if "error" in kept["report"]), None) or _last_lines(
-                result.get("error") or result.get("log") or "")
-        _write_feedback_page(api, assignment, student, reports)
+        with _ctrl_c_held():
+            with warnings.catch_warnings():  # nbgrader's SQLAlchemy chatter is not ours to fix
+                warnings.simplefilter("ignore", SAWarning)
+                result = api.autograde(assignment, student, force=True, create=True)
+            if REGRADED in (result.get("log") or ""):
+                run.regraded.append(student)
+            reports = ledger.entry(student)["reports"]
+            if result["success"]:
+                ledger.mark_recorded(student)
+                run.recorded.append(student)
+            else:   # e.g. an unreadable notebook: 0 points, as nbgrader gives a missing one, and why
+                _zero_grades(api, assignment, student)
+                run.errors[student] = next((kept["report"]["error"] for kept in reports.values()
+                                            if "error" in kept["report"]), None) or _last_lines(
+                    result.get("error") or result.get("log") or "")
+            _write_feedback_page(api, assignment, student, reports)
         bar.update()
 
     def graded(student: str) -> None:
-        submitted, reports = plan.reports.pop(student)
-        ledger.save_reports(student, submitted, grader, reports)
-        run.graded.append(student)
-        record(student)
+        with _ctrl_c_held():
+            submitted, reports = plan.reports.pop(student)
+            ledger.save_reports(student, submitted, grader, reports)
+            run.graded.append(student)
+            record(student)
 
     with bar:
         for student in plan.to_record:
@@ -259,9 +261,10 @@ def autograde_class(root: Path, assignment: str, executor: Executor, device: str
 
 @contextmanager
 def _ctrl_c_held():
-    """Ctrl-C waits until the block is done, then interrupts: nbgrader's API
-    catches every exception, KeyboardInterrupt included, and would report an
-    interrupted recording as that student's failure and go on."""
+    """Ctrl-C waits until the block is done, then interrupts. A student is
+    thus left either wholly recorded (ledger, gradebook, page) or not at all;
+    and nbgrader's API, which catches every exception, KeyboardInterrupt
+    included, cannot take an interrupt for that student's failure and go on."""
     pressed = []
     previous = signal.signal(signal.SIGINT, lambda *_: pressed.append(True))
     try:

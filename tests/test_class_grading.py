@@ -185,6 +185,12 @@ def _worker_processes() -> list:
     return [p for p in psutil.process_iter(["cmdline"]) if "harness.worker" in " ".join(p.info["cmdline"] or [])]
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C's default action, as in a terminal: a test run started in the
+    background (CI) has SIGINT ignored, and its children would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_an_interrupted_run_resumes_where_it_stopped(tmp_path):
     course = make_course(tmp_path / "course")
     nbgrader(course, "generate_assignment", CHAPTER, "--force")
@@ -195,7 +201,8 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path):
     ledger = Ledger(course / LEDGER_FOLDER / CHAPTER)
     command = [sys.executable, "-m", "autograder", "autograde", CHAPTER, "--course", str(course),
                "--workers", "1", "--quiet"]
-    run = subprocess.Popen(command, cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen(command, cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           preexec_fn=_as_in_a_terminal)
     deadline = time.monotonic() + 120
     while not any((ledger.entry(s) or {}).get("recorded") for s in students) and time.monotonic() < deadline:
         time.sleep(0.2)
