@@ -1,12 +1,16 @@
 """The built website in a real browser: headless Debian Chromium driven by
-Playwright, served from loopback. Math renders (self-hosted MathJax), figures
-load, no request fails and none leaves the machine. Screenshots are saved in
+Playwright, served from loopback. On every page: no console error, no failed
+request, none leaving the machine, every image loads and has alt text, and
+math renders (self-hosted MathJax) wherever the page has math. Every internal
+link and anchor resolves. Screenshots of the chapters are saved in
 test-artifacts/."""
 import functools
 import http.server
 import shutil
 import threading
-from urllib.parse import urlparse
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -15,8 +19,9 @@ from autograder import paths
 BUILD = paths.ROOT / "book" / "_build" / "html"
 ARTIFACTS = paths.ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = ["chapters/ch02_design_patterns.html", "chapters/ch03_teacher_forcing.html",
-         "chapters/ch04_bptt.html", "chapters/ch05_long_term_dependencies.html"]
+CHAPTERS = sorted(str(p.relative_to(BUILD)) for p in BUILD.glob("chapters/*.html"))
+SITE_PAGES = sorted(str(p.relative_to(BUILD)) for p in BUILD.rglob("*.html")   # index.html only redirects
+                    if not p.relative_to(BUILD).parts[0].startswith("_") and p != BUILD / "index.html")
 
 
 @pytest.fixture(scope="module")
@@ -44,28 +49,112 @@ def browser():
         browser.close()
 
 
-@pytest.mark.parametrize("page_path", PAGES)
-def test_page_renders_math_and_figures_offline(site, browser, page_path):
+def visit(site, browser, page_path: str, screenshot: bool = False) -> dict:
+    """Load a page and report what a reader's browser met: console errors,
+    failed and remote requests, images, and rendered / broken formulas."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    failed, remote, errors = [], [], []
-    page.on("requestfailed", lambda request: failed.append(request.url))
-    page.on("request", lambda request: remote.append(request.url)
+    seen = {"errors": [], "failed": [], "remote": []}
+    page.on("console", lambda message: seen["errors"].append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+    page.on("requestfailed", lambda request: seen["failed"].append(request.url))
+    page.on("request", lambda request: seen["remote"].append(request.url)
             if urlparse(request.url).hostname not in ("127.0.0.1", None) and
             not request.url.startswith("data:") else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{site}/{page_path}", wait_until="load")
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30000)
-    page.evaluate("() => MathJax.startup.promise")
-    page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=30000)
-    rendered = page.evaluate("() => document.querySelectorAll('mjx-container').length")
-    images = page.evaluate("""() => Array.from(document.images).map(
+    seen["has_math"] = page.evaluate("() => document.querySelector('.math, .MathJax_Preview') !== null")
+    if seen["has_math"]:
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30000)
+        page.evaluate("() => MathJax.startup.promise")
+    seen["formulas"] = page.evaluate("() => document.querySelectorAll('mjx-container').length")
+    seen["math_errors"] = page.evaluate("() => document.querySelectorAll('mjx-merror').length")
+    seen["images"] = page.evaluate("""() => Array.from(document.images).map(
         img => ({src: img.src, ok: img.complete && img.naturalWidth > 0, alt: img.alt}))""")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / (page_path.replace("/", "_").replace(".html", ".png"))), full_page=True)
+    if screenshot:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / page_path.replace("/", "_").replace(".html", ".png")), full_page=True)
     page.close()
-    assert rendered >= 5, "math did not render"
-    assert any("/_images/" in img["src"] for img in images), "no figure on the page"
-    assert all(img["ok"] for img in images), [img["src"] for img in images if not img["ok"]]
-    assert not failed, failed
-    assert not remote, remote
-    assert not errors, errors
+    return seen
+
+
+@pytest.mark.parametrize("page_path", SITE_PAGES)
+def test_page_loads_cleanly_offline(site, browser, page_path):
+    seen = visit(site, browser, page_path)
+    assert not seen["errors"], seen["errors"]
+    assert not seen["failed"], seen["failed"]
+    assert not seen["remote"], seen["remote"]
+    assert all(image["ok"] for image in seen["images"]), [i["src"] for i in seen["images"] if not i["ok"]]
+    assert all(image["alt"].strip() for image in seen["images"]), [i["src"] for i in seen["images"]
+                                                                   if not i["alt"].strip()]
+    if seen["has_math"]:
+        assert seen["formulas"] > 0 and not seen["math_errors"], "math did not render"
+
+
+def test_the_site_root_leads_to_the_landing_page(site, browser):
+    page = browser.new_page()
+    page.goto(f"{site}/index.html")
+    page.wait_for_url("**/book/intro.html", timeout=10000)
+    assert "Recurrent" in page.title()
+    page.close()
+
+
+@pytest.mark.parametrize("page_path", CHAPTERS)
+def test_chapter_shows_math_and_figures(site, browser, page_path):
+    seen = visit(site, browser, page_path, screenshot=True)
+    assert seen["formulas"] >= 5, "math did not render"
+    assert any("/_images/" in image["src"] for image in seen["images"]), "no figure on the page"
+
+
+class _Links(HTMLParser):
+    """The ids a page defines and the local addresses it points to."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.targets = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            value = attrs.get(name)
+            if value and not urlparse(value).scheme and not value.startswith("//"):
+                self.targets.append(value)
+
+
+def _parsed(path: Path) -> _Links:
+    links = _Links()
+    links.feed(path.read_text(errors="ignore"))
+    return links
+
+
+def broken_links(root: Path, pages: list) -> list:
+    """'page: target' for each local link or resource of ``pages`` (paths
+    relative to ``root``) whose file or anchor does not exist."""
+    parsed, broken = {}, []
+    for page_path in pages:
+        page = root / page_path
+        for target in _parsed(page).targets:
+            address, anchor = urlparse(target).path, urlparse(target).fragment
+            resolved = (page.parent / unquote(address)).resolve() if address else page
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            if not resolved.is_file():
+                broken.append(f"{page_path}: {target}")
+            elif anchor and resolved.suffix == ".html":
+                ids = parsed.setdefault(resolved, _parsed(resolved).ids)
+                if unquote(anchor) not in ids:
+                    broken.append(f"{page_path}: {target} (no such anchor)")
+    return broken
+
+
+def test_every_internal_link_and_anchor_resolves():
+    assert len(SITE_PAGES) >= 15
+    broken = broken_links(BUILD, SITE_PAGES)
+    assert not broken, broken
+
+
+def test_the_link_check_finds_a_missing_page_and_anchor(tmp_path):
+    (tmp_path / "a.html").write_text('<p id="here"><a href="a.html#here">ok</a> <a href="b.html">gone</a> '
+                                     '<a href="#nowhere">lost</a> <img src="x.png?v=1" alt="x"></p>')
+    (tmp_path / "x.png").write_bytes(b"")
+    assert broken_links(tmp_path, ["a.html"]) == ["a.html: b.html", "a.html: #nowhere (no such anchor)"]
