@@ -2,8 +2,9 @@
 Playwright, served from loopback. On every page: no console error, no failed
 request, none leaving the machine, every image loads and has alt text, and
 math renders (self-hosted MathJax) wherever the page has math. Every internal
-link and anchor resolves. Screenshots of the chapters are saved in
-test-artifacts/."""
+link and anchor resolves, offline search finds pages, and pages fit a phone's
+width as well as a desktop's. Screenshots (chapters; landing page and a
+chapter at 390 and 1280 px) are saved in test-artifacts/."""
 import functools
 import http.server
 import shutil
@@ -102,6 +103,27 @@ def test_chapter_shows_math_and_figures(site, browser, page_path):
     seen = visit(site, browser, page_path, screenshot=True)
     assert seen["formulas"] >= 5, "math did not render"
     assert any("/_images/" in image["src"] for image in seen["images"]), "no figure on the page"
+
+
+def test_offline_search_finds_the_chapters(site, browser):
+    page = browser.new_page()
+    page.goto(f"{site}/search.html?q=gradient")
+    page.wait_for_selector("#search-results li", timeout=20000)
+    found = page.evaluate("() => Array.from(document.querySelectorAll('#search-results li a')).map(a => a.href)")
+    page.close()
+    assert any("/chapters/ch04_bptt.html" in href for href in found), found
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
+@pytest.mark.parametrize("page_path", ["book/intro.html", "chapters/ch04_bptt.html"])
+def test_page_fits_phone_and_desktop_widths(site, browser, page_path, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{site}/{page_path}", wait_until="load")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{Path(page_path).stem}-{width}px.png"))
+    page.close()
+    assert overflow <= 1, f"the page is {overflow} px wider than a {width} px screen"
 
 
 class _Links(HTMLParser):
