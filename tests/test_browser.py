@@ -105,6 +105,18 @@ def test_chapter_shows_math_and_figures(site, browser, page_path):
     assert any("/_images/" in image["src"] for image in seen["images"]), "no figure on the page"
 
 
+@pytest.mark.parametrize("page_path", CHAPTERS)
+def test_chapter_offers_its_student_notebook_for_download(page_path):
+    import re
+
+    chapter = Path(page_path).stem[:4]
+    links = re.findall(r'class="reference download internal" download="" href="([^"]+)"',
+                       (BUILD / page_path).read_text())
+    (link,) = [link for link in links if link.endswith(f"/{chapter}.ipynb")]
+    offered = (BUILD / page_path).parent.joinpath(link).resolve()
+    assert offered.read_bytes() == paths.release_notebook(chapter).read_bytes()
+
+
 def test_offline_search_finds_the_chapters(site, browser):
     page = browser.new_page()
     page.goto(f"{site}/search.html?q=gradient")
