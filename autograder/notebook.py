@@ -11,9 +11,10 @@ class NotebookError(Exception):
 
 def read(path: Path) -> nbformat.NotebookNode:
     try:
-        return nbformat.read(str(path), as_version=4)
-    except Exception as exc:  # invalid JSON, wrong schema, missing file ...
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:  # missing file, not text ...
         raise NotebookError(f"{Path(path).name} is not a readable notebook ({type(exc).__name__})") from None
+    return parse(text, Path(path).name)
 
 
 def parse(text: str, name: str) -> nbformat.NotebookNode:

@@ -24,3 +24,11 @@ def scores(report) -> dict:
 
 def full_marks(report) -> dict:
     return {name: exercise["max_score"] for name, exercise in report["exercises"].items()}
+
+
+def sandbox_workers() -> list:
+    """Every sandbox worker process on the machine: none may outlive a grading
+    (an interrupted run's orphans included, which are no longer our children)."""
+    import psutil
+
+    return [p for p in psutil.process_iter(["cmdline"]) if "harness.worker" in " ".join(p.info["cmdline"] or [])]

@@ -7,6 +7,7 @@ width as well as a desktop's. Screenshots (chapters; landing page and a
 chapter at 390 and 1280 px) are saved in test-artifacts/."""
 import functools
 import http.server
+import re
 import shutil
 import threading
 from html.parser import HTMLParser
@@ -107,8 +108,6 @@ def test_chapter_shows_math_and_figures(site, browser, page_path):
 
 @pytest.mark.parametrize("page_path", CHAPTERS)
 def test_chapter_offers_its_student_notebook_for_download(page_path):
-    import re
-
     chapter = Path(page_path).stem[:4]
     links = re.findall(r'class="reference download internal" download="" href="([^"]+)"',
                        (BUILD / page_path).read_text())
@@ -197,8 +196,6 @@ def test_the_link_check_finds_a_missing_page_and_anchor(tmp_path):
 def test_glossary_links_each_used_term_back_to_its_first_use():
     """Each term a chapter uses links back to the first use (the link check
     above proves the anchors exist); terms of chapters to come have none yet."""
-    import re
-
     entries = (BUILD / "book" / "glossary.html").read_text().split('<dt id="term-')[1:]
     backlinks = {}
     for entry in entries:

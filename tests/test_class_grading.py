@@ -27,8 +27,9 @@ from autograder.notebook import cells_by_id
 from autograder.submissions import release, solved
 
 from .banks.ch02 import WRONG
+from .conftest import sandbox_workers
 from .test_cli import run_cli
-from .test_no_leaks import leaks_in
+from .test_no_leaks import hidden_tests_in, leaks_in
 
 CHAPTER = "ch02"
 DUE = datetime(2026, 11, 30, 12, 0, 0)
@@ -157,8 +158,7 @@ def test_feedback_pages_name_checks_and_hints_never_hidden_tests(twins):
         found = leaks_in(page)
         assert not found, f"{page} shows: {found[:3]}"
     for page in feedback.rglob(f"{CHAPTER}.html"):   # nbgrader's: the student's own code, no hidden test
-        html = page.read_text()
-        assert "HIDDEN TESTS" not in html and "run_hidden_checks" not in html, page
+        assert not hidden_tests_in(page), page
     bob = pages["bob"].read_text()
     assert "failed" in bob and "rnn_forward" in bob and "class='hint'" in bob
     assert "failed</td>" not in pages["ada"].read_text()
@@ -177,12 +177,6 @@ def test_rerun_grades_only_what_changed_on_a_dask_cluster(twins):
     assert f"1 graded, 1 recorded in the gradebook, {len(STUDENTS) - 1} unchanged" in changed
     assert gradebook_view(ours) == gradebook_view(plain)
     assert gradebook_view(ours)["cyd"]["score"] == 13.0
-
-
-def _worker_processes() -> list:
-    import psutil
-
-    return [p for p in psutil.process_iter(["cmdline"]) if "harness.worker" in " ".join(p.info["cmdline"] or [])]
 
 
 def _as_in_a_terminal() -> None:
@@ -212,7 +206,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path):
     done_before = [s for s in students if (ledger.entry(s) or {}).get("recorded")]
     assert 1 <= len(done_before) < len(students)
     time.sleep(0.5)
-    assert not _worker_processes(), "an interrupted run left sandbox workers behind"
+    assert not sandbox_workers(), "an interrupted run left sandbox workers behind"
     rest = autograde_class(course, "--workers", "2")
     left = len(students) - len(done_before)
     assert f"{left} graded, {left} recorded in the gradebook, {len(done_before)} unchanged" in rest

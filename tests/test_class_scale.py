@@ -19,7 +19,7 @@ from autograder.sandbox import Limits
 from autograder.submissions import release, solved, write
 
 from .banks.ch02 import WRONG
-from .test_class_grading import _worker_processes
+from .conftest import sandbox_workers
 from .test_hostile import CHAPTER, hostile_notebooks
 
 LIMITS = Limits(cell_seconds=6, call_seconds=3, exercise_seconds=40, notebook_seconds=30)
@@ -100,7 +100,7 @@ def test_every_score_equals_the_notebook_graded_alone(graded_class, alone):
 def test_no_worker_is_left_running(graded_class):
     """Neither a sandbox nor a grading process (multiprocessing's resource
     tracker, also a child, lives as long as this process: it is no worker)."""
-    assert not _worker_processes()
+    assert not sandbox_workers()
     assert not [p for p in psutil.Process().children(recursive=True)
                 if "spawn_main" in " ".join(p.cmdline()) and p.status() != psutil.STATUS_ZOMBIE]
 

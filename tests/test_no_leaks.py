@@ -93,6 +93,13 @@ def test_built_site_exists():
     assert (BUILD / "index.html").exists(), "build the website first: ./course book"
 
 
+def hidden_tests_in(path: Path) -> list:
+    """The hidden-test markers that ``path`` shows (for pages that may show a
+    student's own code, the reference's lines included, but never a hidden test)."""
+    raw = path.read_text(errors="ignore")
+    return [marker for marker in ("HIDDEN TESTS", "run_hidden_checks") if marker in raw]
+
+
 def leaks_in(path: Path) -> list:
     """The solution/hidden-test markers and secret lines that ``path`` shows."""
     raw, text = path.read_text(errors="ignore"), visible_lines(path)
