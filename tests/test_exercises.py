@@ -2,15 +2,21 @@
 with what the student will do, how to work and run the tests, how it is
 graded (points per function, equal to the gradebook's; CPU or GPU), and the
 notation; each answer cell is a stub with a docstring that gives the shapes
-of the tensors it takes and returns."""
+of the tensors it takes and returns. Answered with the reference, each runs
+top to bottom in a fresh kernel, and its visible tests take under 5 s."""
 import re
+from datetime import datetime
 
+import nbclient
 import pytest
 
 from autograder import paths
 from autograder.assignments import load_assignment
 from autograder.checks import CHAPTERS
-from autograder.notebook import grade_id, nbgrader, read
+from autograder.notebook import grade_id, is_test_cell, nbgrader, read
+from autograder.submissions import solved
+
+VISIBLE_TESTS_SECONDS = 5
 
 
 def introduction(chapter: str) -> str:
@@ -45,3 +51,19 @@ def test_every_answer_cell_is_a_stub_with_a_docstring_giving_shapes(chapter):
         if "tensor" in docstring.group(1).lower():   # a function of numbers only has no shapes to give
             assert re.search(r"\((?:[A-Za-z0-9_]+, )+[A-Za-z0-9_]+\)|shape", docstring.group(1)), \
                 f"{grade_id(cell)}: the docstring should give the shapes, e.g. x: (T, B, D)"
+
+
+def seconds_to_run(cell) -> float:
+    """How long the kernel took to run a cell (nbclient's recorded timing)."""
+    timing = cell.metadata.execution
+    start, end = (datetime.fromisoformat(timing[key]) for key in ("iopub.execute_input", "shell.execute_reply"))
+    return (end - start).total_seconds()
+
+
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
+def test_answered_notebook_runs_top_to_bottom_with_fast_visible_tests(chapter):
+    nb = solved(chapter)
+    nbclient.NotebookClient(nb, timeout=60, kernel_name="python3", record_timing=True).execute()
+    tests = {grade_id(cell): seconds_to_run(cell) for cell in nb.cells if is_test_cell(cell)}
+    assert set(tests) == {f"test_{spec.name}" for spec in CHAPTERS[chapter]}
+    assert sum(tests.values()) < VISIBLE_TESTS_SECONDS, tests
