@@ -1,4 +1,7 @@
-"""Shared fixtures: grading a notebook object with limits sized for tests."""
+"""Shared fixtures: grading a notebook object with limits sized for tests;
+a headless Chromium for the browser tests."""
+import shutil
+
 import pytest
 
 from autograder.grading import grade_notebook
@@ -32,3 +35,19 @@ def sandbox_workers() -> list:
     import psutil
 
     return [p for p in psutil.process_iter(["cmdline"]) if "harness.worker" in " ".join(p.info["cmdline"] or [])]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    assert chromium, "install Debian's chromium (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()

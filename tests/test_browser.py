@@ -8,7 +8,6 @@ chapter at 390 and 1280 px) are saved in test-artifacts/."""
 import functools
 import http.server
 import re
-import shutil
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,7 +19,6 @@ from autograder import paths
 
 BUILD = paths.ROOT / "book" / "_build" / "html"
 ARTIFACTS = paths.ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHAPTERS = sorted(str(p.relative_to(BUILD)) for p in BUILD.glob("chapters/*.html"))
 SITE_PAGES = sorted(str(p.relative_to(BUILD)) for p in BUILD.rglob("*.html")   # index.html only redirects
                     if not p.relative_to(BUILD).parts[0].startswith("_") and p != BUILD / "index.html")
@@ -35,20 +33,6 @@ def site():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which("chromium"), "install Debian's chromium (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 def visit(site, browser, page_path: str, screenshot: bool = False) -> dict:

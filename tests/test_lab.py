@@ -1,0 +1,216 @@
+"""The student's flow in JupyterLab (issue 5, item 1), as a student meets it.
+
+``./course lab`` serves a copy of exercises/ on loopback: the JupyterLab the
+requirements pin, with nbgrader's lab extensions. Headless Chromium opens the
+ch02 notebook and a student types an answer into every graded cell, restarts
+the kernel and runs all cells (as the notebook's instructions say), sees every
+visible test pass, and presses nbgrader's Validate button: success. Then the
+student breaks one answer (the recurrent weight transposed), runs all cells
+again and sees that function's visible test fail with a message saying what is
+wrong. Screenshots: test-artifacts/lab-*.png.
+"""
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from autograder import paths
+from autograder.notebook import grade_id, is_test_cell, nbgrader
+from autograder.submissions import reference_answers, release
+from tests.banks import wrong_answers
+
+CHAPTER = "ch02"
+ARTIFACTS = paths.ROOT / "test-artifacts"
+SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", flags=re.M)
+
+
+def pinned(package: str) -> str:
+    text = (paths.ROOT / "requirements.txt").read_text()
+    return re.search(rf"^{package}==(\S+)$", text, flags=re.M | re.I).group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "JupyterLab exited while starting"
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"JupyterLab did not answer {url} within {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """The address of JupyterLab, started by ``./course lab`` in a fresh home
+    directory on a copy of exercises/; stopped (kernels too) afterwards."""
+    home = tmp_path_factory.mktemp("student")
+    shutil.copytree(paths.EXERCISES, home / "exercises")
+    port, token = free_port(), secrets.token_hex(16)
+    env = {**os.environ, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+           "JUPYTER_DATA_DIR": str(home / ".local/share/jupyter"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    log = open(home / "lab.log", "wb")
+    server = subprocess.Popen(
+        [str(paths.ROOT / "course"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={home / 'exercises'}", "--ServerApp.allow_root=True"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{base}/api/status?token={token}", server)
+        yield {"base": base, "token": token, "home": home}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def student(lab, browser):
+    """A browser tab on the chapter's notebook, its kernel started; it
+    records console errors and requests that leave the machine."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.seen = {"errors": [], "remote": []}
+    page.on("console", lambda message: page.seen["errors"].append(message.text)
+            if message.type == "error" else None)
+    page.on("request", lambda request: page.seen["remote"].append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else None)
+    page.goto(f"{lab['base']}/lab/tree/{CHAPTER}/{CHAPTER}.ipynb?token={lab['token']}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60000)
+    wait_for_idle_kernel(page)
+    yield page
+    page.close()
+
+
+def cells() -> list:
+    """The release's cells, in the order the page shows them."""
+    return release(CHAPTER).cells
+
+
+def index_of(cell_id: str) -> int:
+    return next(i for i, cell in enumerate(cells()) if grade_id(cell) == cell_id)
+
+
+def as_a_student_writes_it(source: str) -> str:
+    """An answer without nbgrader's solution markers."""
+    return SOLUTION_MARKER.sub("", source)
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"lab-{name}.png"))
+
+
+def wait_for_idle_kernel(page, seconds: float = 120) -> None:
+    """Until the status bar says the notebook's kernel is idle."""
+    page.wait_for_function("""() => {
+        const status = document.querySelector("#jp-main-statusbar [title^='Change kernel']");
+        return status !== null && status.textContent.endsWith("| Idle");
+    }""", timeout=seconds * 1000)
+
+
+def cell_at(page, index: int):
+    return page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(index)
+
+
+def type_into_cell(page, index: int, source: str) -> None:
+    """Select the whole cell and type ``source`` in its place, as a paste."""
+    editor = cell_at(page, index).locator(".cm-content")
+    editor.scroll_into_view_if_needed()
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(source)
+    page.keyboard.press("Escape")   # back to command mode
+
+
+def choose_menu(page, menu: str, command: str) -> None:
+    page.locator(".lm-MenuBar-item", has_text=menu).click()
+    page.locator(f".lm-Menu-item[data-command='{command}']").click()
+
+
+def restart_and_run_all(page) -> None:
+    """Clear every output, then Kernel > Restart Kernel and Run All Cells,
+    as the notebook's instructions say; running stops at the first error."""
+    choose_menu(page, "Edit", "editmenu:clear-all")
+    choose_menu(page, "Kernel", "runmenu:restart-and-run-all")
+    page.locator(".jp-Dialog .jp-mod-accept").click()     # "Restart"
+
+
+def outcome(page, index: int) -> dict:
+    """The execution count a cell shows and the text of its error output."""
+    cell = cell_at(page, index)
+    cell.scroll_into_view_if_needed()
+    errors = cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    return {"prompt": cell.locator(".jp-InputPrompt").text_content().strip(),
+            "error": "\n".join(errors.all_text_contents())}
+
+
+def wait_until_ran(page, index: int, seconds: float = 120) -> None:
+    """Until the cell shows an execution count (not ``[*]`` nor ``[ ]``)."""
+    prompt = cell_at(page, index).locator(".jp-InputPrompt")
+    deadline = time.monotonic() + seconds
+    while not re.fullmatch(r"\[\d+\]:", prompt.text_content().strip()):
+        assert time.monotonic() < deadline, f"cell {index} did not run"
+        time.sleep(0.2)
+    wait_for_idle_kernel(page)
+
+
+def test_lab_is_the_pinned_version_with_nbgrader_validate(student):
+    config = student.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+    assert config["appVersion"] == pinned("jupyterlab")
+    assert student.get_by_role("button", name="Validate").is_visible()
+    shot(student, "opened")
+
+
+def test_correct_answers_pass_the_visible_tests_and_validate(student):
+    answer_cells = [grade_id(cell) for cell in cells() if nbgrader(cell).get("solution")]
+    for cell_id, source in reference_answers(CHAPTER).items():
+        type_into_cell(student, index_of(cell_id), as_a_student_writes_it(source))
+    restart_and_run_all(student)
+    last = len(cells()) - 1 - [c.cell_type for c in reversed(cells())].index("code")
+    wait_until_ran(student, last)
+    tests = {grade_id(cell): outcome(student, i) for i, cell in enumerate(cells()) if is_test_cell(cell)}
+    assert set(tests) == {f"test_{cell_id}" for cell_id in answer_cells}
+    assert all(re.fullmatch(r"\[\d+\]:", seen["prompt"]) and not seen["error"] for seen in tests.values()), tests
+    shot(student, "visible-tests-pass")
+
+    student.keyboard.press("Control+S")
+    student.get_by_role("button", name="Validate").click()
+    result = student.locator(".jp-Dialog .validation-success, .jp-Dialog .validation-failed").first
+    result.wait_for(timeout=120000)
+    shot(student, "validate-success")
+    assert "Success! Your notebook passes all the tests." in result.inner_text()
+    student.locator(".jp-Dialog .jp-mod-accept").click()
+    assert not student.seen["errors"], student.seen["errors"]
+    assert not student.seen["remote"], student.seen["remote"]
+
+
+def test_a_wrong_answer_fails_its_visible_test_with_a_helpful_message(student):
+    answer, test = index_of("rnn_step"), index_of("test_rnn_step")
+    type_into_cell(student, answer, wrong_answers(CHAPTER)["rnn_step"]["transposed_recurrent_weight"])
+    restart_and_run_all(student)
+    wait_until_ran(student, test)
+    error = outcome(student, test)["error"]
+    cell_at(student, test).locator(".jp-OutputArea-output").last.scroll_into_view_if_needed()
+    shot(student, "wrong-answer")
+    # what is wrong (which case, which weight, how far off), not what is right
+    assert re.search(r"AssertionError: h\(t\) for .* and the W given: \d+ of \d+ element\(s\) differ "
+                     r"from the expected values, max abs error", error), error
