@@ -1,11 +1,11 @@
 """The student's flow in JupyterLab (issue 5, item 1), as a student meets it.
 
 ``./course lab`` serves a copy of exercises/ on loopback: the JupyterLab the
-requirements pin, with nbgrader's lab extensions. Headless Chromium opens the
-ch02 notebook and a student types an answer into every graded cell, restarts
-the kernel and runs all cells (as the notebook's instructions say), sees every
-visible test pass, and presses nbgrader's Validate button: success. Then the
-student breaks one answer (the recurrent weight transposed), runs all cells
+requirements pin, with nbgrader's lab extensions. In headless Chromium, for
+each chapter, a student opens the notebook, types an answer into every graded
+cell, restarts the kernel and runs all cells (as the notebook's instructions
+say), sees every visible test pass, and presses nbgrader's Validate button:
+success. Then, in ch02, the student breaks one answer (the recurrent weight transposed), runs all cells
 again and sees that function's visible test fail with a message saying what is
 wrong. Screenshots: test-artifacts/lab-*.png.
 """
@@ -22,11 +22,11 @@ import urllib.request
 import pytest
 
 from autograder import paths
-from autograder.notebook import grade_id, is_test_cell, nbgrader
+from autograder.checks import CHAPTERS
+from autograder.notebook import grade_id, is_test_cell
 from autograder.submissions import reference_answers, release
 from tests.banks import wrong_answers
 
-CHAPTER = "ch02"
 ARTIFACTS = paths.ROOT / "test-artifacts"
 SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", flags=re.M)
 
@@ -84,29 +84,41 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def student(lab, browser):
-    """A browser tab on the chapter's notebook, its kernel started; it
-    records console errors and requests that leave the machine."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.seen = {"errors": [], "remote": []}
-    page.on("console", lambda message: page.seen["errors"].append(message.text)
-            if message.type == "error" else None)
-    page.on("request", lambda request: page.seen["remote"].append(request.url)
-            if not request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else None)
-    page.goto(f"{lab['base']}/lab/tree/{CHAPTER}/{CHAPTER}.ipynb?token={lab['token']}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60000)
-    wait_for_idle_kernel(page)
-    yield page
-    page.close()
+def open_in_lab(lab, browser):
+    """open_in_lab(chapter) -> a browser tab on the chapter's notebook, its
+    kernel started; the tab records console errors and requests that leave
+    the machine (``page.seen``)."""
+    pages = []
+
+    def open_notebook(chapter: str):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        pages.append(page)
+        page.seen = {"errors": [], "remote": []}
+        page.on("console", lambda message: page.seen["errors"].append(message.text)
+                if message.type == "error" else None)
+        page.on("request", lambda request: page.seen["remote"].append(request.url)
+                if not request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else None)
+        # ?reset: a fresh layout, not the one another tab left in the shared workspace
+        page.goto(f"{lab['base']}/lab/tree/{chapter}/{chapter}.ipynb?reset&token={lab['token']}")
+        page.wait_for_selector(f"{SHOWN} .jp-Notebook", timeout=60000)
+        wait_for_idle_kernel(page)
+        return page
+
+    yield open_notebook
+    for page in pages:
+        page.close()
 
 
-def cells() -> list:
+SHOWN = ".jp-NotebookPanel:not(.lm-mod-hidden)"   # the notebook in the front tab (others may stay open)
+
+
+def cells(chapter: str) -> list:
     """The release's cells, in the order the page shows them."""
-    return release(CHAPTER).cells
+    return release(chapter).cells
 
 
-def index_of(cell_id: str) -> int:
-    return next(i for i, cell in enumerate(cells()) if grade_id(cell) == cell_id)
+def index_of(chapter: str, cell_id: str) -> int:
+    return next(i for i, cell in enumerate(cells(chapter)) if grade_id(cell) == cell_id)
 
 
 def as_a_student_writes_it(source: str) -> str:
@@ -128,17 +140,35 @@ def wait_for_idle_kernel(page, seconds: float = 120) -> None:
 
 
 def cell_at(page, index: int):
-    return page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(index)
+    return page.locator(f"{SHOWN} .jp-Notebook .jp-Cell").nth(index)
+
+
+def active_cell(page) -> int:
+    """The index of the active cell, read from the status bar ("Cell 3/17")."""
+    text = page.locator("#jp-main-statusbar .jp-StatusBar-TextItem", has_text=re.compile(r"^Cell \d+/\d+$"))
+    return int(re.search(r"Cell (\d+)/", text.text_content()).group(1)) - 1
+
+
+def go_to_cell(page, index: int) -> None:
+    """Make cell ``index`` the active one, in command mode, as a keyboard user
+    does (k / j); the notebook scrolls it into view and draws its editor."""
+    cell_at(page, 0).click()
+    page.keyboard.press("Escape")
+    for _ in range(200):
+        current = active_cell(page)
+        if current == index:
+            return
+        page.keyboard.press("j" if current < index else "k")
+    raise AssertionError(f"could not move to cell {index}")
 
 
 def type_into_cell(page, index: int, source: str) -> None:
-    """Select the whole cell and type ``source`` in its place, as a paste."""
-    editor = cell_at(page, index).locator(".cm-content")
-    editor.scroll_into_view_if_needed()
-    editor.click()
+    """Go to the cell, select all its text and type ``source`` in its place, as a paste."""
+    go_to_cell(page, index)
+    page.keyboard.press("Enter")         # edit mode
     page.keyboard.press("Control+A")
     page.keyboard.insert_text(source)
-    page.keyboard.press("Escape")   # back to command mode
+    page.keyboard.press("Escape")        # back to command mode
 
 
 def choose_menu(page, menu: str, command: str) -> None:
@@ -173,44 +203,56 @@ def wait_until_ran(page, index: int, seconds: float = 120) -> None:
     wait_for_idle_kernel(page)
 
 
-def test_lab_is_the_pinned_version_with_nbgrader_validate(student):
-    config = student.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
-    assert config["appVersion"] == pinned("jupyterlab")
-    assert student.get_by_role("button", name="Validate").is_visible()
-    shot(student, "opened")
-
-
-def test_correct_answers_pass_the_visible_tests_and_validate(student):
-    answer_cells = [grade_id(cell) for cell in cells() if nbgrader(cell).get("solution")]
-    for cell_id, source in reference_answers(CHAPTER).items():
-        type_into_cell(student, index_of(cell_id), as_a_student_writes_it(source))
-    restart_and_run_all(student)
-    last = len(cells()) - 1 - [c.cell_type for c in reversed(cells())].index("code")
-    wait_until_ran(student, last)
-    tests = {grade_id(cell): outcome(student, i) for i, cell in enumerate(cells()) if is_test_cell(cell)}
-    assert set(tests) == {f"test_{cell_id}" for cell_id in answer_cells}
-    assert all(re.fullmatch(r"\[\d+\]:", seen["prompt"]) and not seen["error"] for seen in tests.values()), tests
-    shot(student, "visible-tests-pass")
-
-    student.keyboard.press("Control+S")
-    student.get_by_role("button", name="Validate").click()
-    result = student.locator(".jp-Dialog .validation-success, .jp-Dialog .validation-failed").first
+def validate(page, screenshot: str) -> str:
+    """Save, press nbgrader's Validate button and return what its dialog says."""
+    page.keyboard.press("Control+S")
+    page.locator(SHOWN).get_by_role("button", name="Validate").click()
+    result = page.locator(".jp-Dialog .validation-success, .jp-Dialog .validation-failed").first
     result.wait_for(timeout=120000)
-    shot(student, "validate-success")
-    assert "Success! Your notebook passes all the tests." in result.inner_text()
-    student.locator(".jp-Dialog .jp-mod-accept").click()
-    assert not student.seen["errors"], student.seen["errors"]
-    assert not student.seen["remote"], student.seen["remote"]
+    shot(page, screenshot)
+    text = result.inner_text().strip()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    return text
 
 
-def test_a_wrong_answer_fails_its_visible_test_with_a_helpful_message(student):
-    answer, test = index_of("rnn_step"), index_of("test_rnn_step")
-    type_into_cell(student, answer, wrong_answers(CHAPTER)["rnn_step"]["transposed_recurrent_weight"])
-    restart_and_run_all(student)
-    wait_until_ran(student, test)
-    error = outcome(student, test)["error"]
-    cell_at(student, test).locator(".jp-OutputArea-output").last.scroll_into_view_if_needed()
-    shot(student, "wrong-answer")
+def test_lab_is_the_pinned_version_with_nbgrader_validate(open_in_lab):
+    page = open_in_lab("ch02")
+    config = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+    assert config["appVersion"] == pinned("jupyterlab")
+    assert page.locator(SHOWN).get_by_role("button", name="Validate").is_visible()
+    shot(page, "ch02-opened")
+
+
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
+def test_correct_answers_pass_the_visible_tests_and_validate(open_in_lab, chapter):
+    page = open_in_lab(chapter)
+    answers = reference_answers(chapter)
+    for cell_id, source in answers.items():
+        type_into_cell(page, index_of(chapter, cell_id), as_a_student_writes_it(source))
+    restart_and_run_all(page)
+    code_cells = [i for i, cell in enumerate(cells(chapter)) if cell.cell_type == "code"]
+    wait_until_ran(page, code_cells[-1])
+    tests = {grade_id(cell): outcome(page, i) for i, cell in enumerate(cells(chapter)) if is_test_cell(cell)}
+    assert set(tests) == {f"test_{cell_id}" for cell_id in answers}
+    assert all(re.fullmatch(r"\[\d+\]:", seen["prompt"]) and not seen["error"] for seen in tests.values()), tests
+    shot(page, f"{chapter}-visible-tests-pass")
+
+    outcome_of_validation = validate(page, f"{chapter}-validate-success")
+    assert outcome_of_validation == "Success! Your notebook passes all the tests.", outcome_of_validation
+    assert not page.seen["errors"], page.seen["errors"]
+    assert not page.seen["remote"], page.seen["remote"]
+
+
+def test_a_wrong_answer_fails_its_visible_test_with_a_helpful_message(open_in_lab):
+    page = open_in_lab("ch02")
+    answer, test = index_of("ch02", "rnn_step"), index_of("ch02", "test_rnn_step")
+    type_into_cell(page, answer, wrong_answers("ch02")["rnn_step"]["transposed_recurrent_weight"])
+    restart_and_run_all(page)
+    wait_until_ran(page, test)
+    error = outcome(page, test)["error"]
+    cell_at(page, test).locator(".jp-OutputArea-output").last.scroll_into_view_if_needed()
+    shot(page, "ch02-wrong-answer")
     # what is wrong (which case, which weight, how far off), not what is right
     assert re.search(r"AssertionError: h\(t\) for .* and the W given: \d+ of \d+ element\(s\) differ "
                      r"from the expected values, max abs error", error), error
+    assert "element(s) differ from the expected values" in validate(page, "ch02-validate-fails")
