@@ -5,9 +5,10 @@ requirements pin, with nbgrader's lab extensions. In headless Chromium, for
 each chapter, a student opens the notebook, types an answer into every graded
 cell, restarts the kernel and runs all cells (as the notebook's instructions
 say), sees every visible test pass, and presses nbgrader's Validate button:
-success. Then, in ch02, the student breaks one answer (the recurrent weight transposed), runs all cells
-again and sees that function's visible test fail with a message saying what is
-wrong. Screenshots: test-artifacts/lab-*.png.
+success. Then, in ch02, the student breaks one answer (the recurrent weight
+transposed), runs all cells again and sees that function's visible test fail
+with a message saying what is wrong; Validate fails too. Screenshots:
+test-artifacts/lab-*.png.
 """
 import os
 import re
@@ -28,6 +29,7 @@ from autograder.submissions import reference_answers, release
 from tests.banks import wrong_answers
 
 ARTIFACTS = paths.ROOT / "test-artifacts"
+SHOWN = ".jp-NotebookPanel:not(.lm-mod-hidden)"   # the notebook in the front tab (others may stay open)
 SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", flags=re.M)
 
 
@@ -42,10 +44,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 90) -> None:
+def wait_until_serving(url: str, server: subprocess.Popen, log: str, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        assert server.poll() is None, "JupyterLab exited while starting"
+        assert server.poll() is None, f"JupyterLab exited while starting; its log: {log}"
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -71,8 +73,8 @@ def lab(tmp_path_factory):
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(f"{base}/api/status?token={token}", server)
-        yield {"base": base, "token": token, "home": home}
+        wait_until_serving(f"{base}/api/status?token={token}", server, log.name)
+        yield {"base": base, "token": token}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -107,9 +109,6 @@ def open_in_lab(lab, browser):
     yield open_notebook
     for page in pages:
         page.close()
-
-
-SHOWN = ".jp-NotebookPanel:not(.lm-mod-hidden)"   # the notebook in the front tab (others may stay open)
 
 
 def cells(chapter: str) -> list:
@@ -187,7 +186,6 @@ def restart_and_run_all(page) -> None:
 def outcome(page, index: int) -> dict:
     """The execution count a cell shows and the text of its error output."""
     cell = cell_at(page, index)
-    cell.scroll_into_view_if_needed()
     errors = cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     return {"prompt": cell.locator(".jp-InputPrompt").text_content().strip(),
             "error": "\n".join(errors.all_text_contents())}
