@@ -218,7 +218,17 @@ def test_lab_is_the_pinned_version_with_nbgrader_validate(open_in_lab):
     config = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
     assert config["appVersion"] == pinned("jupyterlab")
     assert page.locator(SHOWN).get_by_role("button", name="Validate").is_visible()
+    # lab-config/: no online news prompt, none of nbgrader's instructor tools
+    disabled = set(config["disabledExtensions"])
+    assert {"@jupyterlab/apputils-extension:announcements", "@jupyter/nbgrader:formgrader",
+            "@jupyter/nbgrader:create-assignment"} <= disabled, disabled
+    assert page.get_by_text("Create Assignment").count() == 0
+    page.locator(".lm-MenuBar-item", has_text="Nbgrader").click()
+    menu = page.locator(".lm-Menu-content").inner_text()
+    page.keyboard.press("Escape")
+    assert "Assignment List" in menu and "Formgrader" not in menu, menu
     shot(page, "ch02-opened")
+    assert not page.seen["errors"], page.seen["errors"]
 
 
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS))
