@@ -1,9 +1,12 @@
 """Shared fixtures: grading a notebook object with limits sized for tests;
-a headless Chromium for the browser tests."""
+a headless Chromium for the browser tests, what a page meets in it, and
+where its screenshots go."""
 import shutil
+from urllib.parse import urlparse
 
 import pytest
 
+from autograder import paths
 from autograder.grading import grade_notebook
 from autograder.sandbox import Limits
 from autograder.submissions import write
@@ -51,3 +54,25 @@ def browser():
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield browser
         browser.close()
+
+
+ARTIFACTS = paths.ROOT / "test-artifacts"
+
+
+def watch(page) -> dict:
+    """What ``page`` meets from now on, kept in the returned dict: console
+    and page errors, failed requests, and requests that leave the machine."""
+    seen = {"errors": [], "failed": [], "remote": []}
+    page.on("console", lambda message: seen["errors"].append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+    page.on("requestfailed", lambda request: seen["failed"].append(request.url))
+    page.on("request", lambda request: seen["remote"].append(request.url)
+            if urlparse(request.url).hostname not in ("127.0.0.1", None) and
+            not request.url.startswith("data:") else None)
+    return seen
+
+
+def save_screenshot(page, name: str, full_page: bool = False) -> None:
+    """test-artifacts/NAME.png"""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)

@@ -17,8 +17,9 @@ import pytest
 
 from autograder import paths
 
+from .conftest import save_screenshot, watch
+
 BUILD = paths.ROOT / "book" / "_build" / "html"
-ARTIFACTS = paths.ROOT / "test-artifacts"
 CHAPTERS = sorted(str(p.relative_to(BUILD)) for p in BUILD.glob("chapters/*.html"))
 SITE_PAGES = sorted(str(p.relative_to(BUILD)) for p in BUILD.rglob("*.html")   # index.html only redirects
                     if not p.relative_to(BUILD).parts[0].startswith("_") and p != BUILD / "index.html")
@@ -35,17 +36,12 @@ def site():
     server.shutdown()
 
 
-def visit(site, browser, page_path: str, screenshot: bool = False) -> dict:
+def visit(site, browser, page_path: str) -> dict:
     """Load a page and report what a reader's browser met: console errors,
-    failed and remote requests, images, and rendered / broken formulas."""
+    failed and remote requests, images, and rendered / broken formulas.
+    A chapter's whole page is saved as a screenshot."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    seen = {"errors": [], "failed": [], "remote": []}
-    page.on("console", lambda message: seen["errors"].append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
-    page.on("requestfailed", lambda request: seen["failed"].append(request.url))
-    page.on("request", lambda request: seen["remote"].append(request.url)
-            if urlparse(request.url).hostname not in ("127.0.0.1", None) and
-            not request.url.startswith("data:") else None)
+    seen = watch(page)
     page.goto(f"{site}/{page_path}", wait_until="load")
     seen["has_math"] = page.evaluate("() => document.querySelector('.math, .MathJax_Preview') !== null")
     if seen["has_math"]:
@@ -55,16 +51,22 @@ def visit(site, browser, page_path: str, screenshot: bool = False) -> dict:
     seen["math_errors"] = page.evaluate("() => document.querySelectorAll('mjx-merror').length")
     seen["images"] = page.evaluate("""() => Array.from(document.images).map(
         img => ({src: img.src, ok: img.complete && img.naturalWidth > 0, alt: img.alt}))""")
-    if screenshot:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / page_path.replace("/", "_").replace(".html", ".png")), full_page=True)
+    if page_path in CHAPTERS:
+        save_screenshot(page, page_path.replace("/", "_").removesuffix(".html"), full_page=True)
     page.close()
     return seen
 
 
+@pytest.fixture(scope="module")
+def visited(site, browser):
+    """visited(page_path) -> ``visit`` of that page, loaded once for all the
+    tests that look at it."""
+    return functools.cache(lambda page_path: visit(site, browser, page_path))
+
+
 @pytest.mark.parametrize("page_path", SITE_PAGES)
-def test_page_loads_cleanly_offline(site, browser, page_path):
-    seen = visit(site, browser, page_path)
+def test_page_loads_cleanly_offline(visited, page_path):
+    seen = visited(page_path)
     assert not seen["errors"], seen["errors"]
     assert not seen["failed"], seen["failed"]
     assert not seen["remote"], seen["remote"]
@@ -84,8 +86,8 @@ def test_the_site_root_leads_to_the_landing_page(site, browser):
 
 
 @pytest.mark.parametrize("page_path", CHAPTERS)
-def test_chapter_shows_math_and_figures(site, browser, page_path):
-    seen = visit(site, browser, page_path, screenshot=True)
+def test_chapter_shows_math_and_figures(visited, page_path):
+    seen = visited(page_path)
     assert seen["formulas"] >= 5, "math did not render"
     assert any("/_images/" in image["src"] for image in seen["images"]), "no figure on the page"
 
@@ -115,8 +117,7 @@ def test_page_fits_phone_and_desktop_widths(site, browser, page_path, width, hei
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(f"{site}/{page_path}", wait_until="load")
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{Path(page_path).stem}-{width}px.png"))
+    save_screenshot(page, f"{Path(page_path).stem}-{width}px")
     page.close()
     assert overflow <= 1, f"the page is {overflow} px wider than a {width} px screen"
 

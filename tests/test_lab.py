@@ -15,7 +15,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -26,22 +25,12 @@ from autograder import paths
 from autograder.checks import CHAPTERS
 from autograder.notebook import grade_id, is_test_cell
 from autograder.submissions import reference_answers, release
-from tests.banks import wrong_answers
+from .banks import wrong_answers
+from .conftest import save_screenshot, watch
+from .test_environment import pins
 
-ARTIFACTS = paths.ROOT / "test-artifacts"
 SHOWN = ".jp-NotebookPanel:not(.lm-mod-hidden)"   # the notebook in the front tab (others may stay open)
 SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", flags=re.M)
-
-
-def pinned(package: str) -> str:
-    text = (paths.ROOT / "requirements.txt").read_text()
-    return re.search(rf"^{package}==(\S+)$", text, flags=re.M | re.I).group(1)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_serving(url: str, server: subprocess.Popen, log: str, seconds: float = 90) -> None:
@@ -57,12 +46,12 @@ def wait_until_serving(url: str, server: subprocess.Popen, log: str, seconds: fl
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, free_tcp_port_factory):
     """The address of JupyterLab, started by ``./course lab`` in a fresh home
     directory on a copy of exercises/; stopped (kernels too) afterwards."""
     home = tmp_path_factory.mktemp("student")
     shutil.copytree(paths.EXERCISES, home / "exercises")
-    port, token = free_port(), secrets.token_hex(16)
+    port, token = free_tcp_port_factory(), secrets.token_hex(16)
     env = {**os.environ, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
            "JUPYTER_DATA_DIR": str(home / ".local/share/jupyter"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
     log = open(home / "lab.log", "wb")
@@ -88,18 +77,13 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def open_in_lab(lab, browser):
     """open_in_lab(chapter) -> a browser tab on the chapter's notebook, its
-    kernel started; the tab records console errors and requests that leave
-    the machine (``page.seen``)."""
+    kernel started; ``page.seen``: what the tab met (``conftest.watch``)."""
     pages = []
 
     def open_notebook(chapter: str):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         pages.append(page)
-        page.seen = {"errors": [], "remote": []}
-        page.on("console", lambda message: page.seen["errors"].append(message.text)
-                if message.type == "error" else None)
-        page.on("request", lambda request: page.seen["remote"].append(request.url)
-                if not request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else None)
+        page.seen = watch(page)
         # ?reset: a fresh layout, not the one another tab left in the shared workspace
         page.goto(f"{lab['base']}/lab/tree/{chapter}/{chapter}.ipynb?reset&token={lab['token']}")
         page.wait_for_selector(f"{SHOWN} .jp-Notebook", timeout=60000)
@@ -123,11 +107,6 @@ def index_of(chapter: str, cell_id: str) -> int:
 def as_a_student_writes_it(source: str) -> str:
     """An answer without nbgrader's solution markers."""
     return SOLUTION_MARKER.sub("", source)
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"lab-{name}.png"))
 
 
 def wait_for_idle_kernel(page, seconds: float = 120) -> None:
@@ -202,12 +181,13 @@ def wait_until_ran(page, index: int, seconds: float = 120) -> None:
 
 
 def validate(page, screenshot: str) -> str:
-    """Save, press nbgrader's Validate button and return what its dialog says."""
+    """Save, press nbgrader's Validate button, keep a screenshot of its
+    dialog and return what the dialog says."""
     page.keyboard.press("Control+S")
     page.locator(SHOWN).get_by_role("button", name="Validate").click()
     result = page.locator(".jp-Dialog .validation-success, .jp-Dialog .validation-failed").first
     result.wait_for(timeout=120000)
-    shot(page, screenshot)
+    save_screenshot(page, screenshot)
     text = result.inner_text().strip()
     page.locator(".jp-Dialog .jp-mod-accept").click()
     return text
@@ -216,7 +196,7 @@ def validate(page, screenshot: str) -> str:
 def test_lab_is_the_pinned_version_with_nbgrader_validate(open_in_lab):
     page = open_in_lab("ch02")
     config = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
-    assert config["appVersion"] == pinned("jupyterlab")
+    assert config["appVersion"] == pins((paths.ROOT / "requirements.txt").read_text().splitlines())["jupyterlab"]
     assert page.locator(SHOWN).get_by_role("button", name="Validate").is_visible()
     # lab-config/: no online news prompt, none of nbgrader's instructor tools
     disabled = set(config["disabledExtensions"])
@@ -227,7 +207,7 @@ def test_lab_is_the_pinned_version_with_nbgrader_validate(open_in_lab):
     menu = page.locator(".lm-Menu-content").inner_text()
     page.keyboard.press("Escape")
     assert "Assignment List" in menu and "Formgrader" not in menu, menu
-    shot(page, "ch02-opened")
+    save_screenshot(page, "lab-ch02-opened")
     assert not page.seen["errors"], page.seen["errors"]
 
 
@@ -243,9 +223,9 @@ def test_correct_answers_pass_the_visible_tests_and_validate(open_in_lab, chapte
     tests = {grade_id(cell): outcome(page, i) for i, cell in enumerate(cells(chapter)) if is_test_cell(cell)}
     assert set(tests) == {f"test_{cell_id}" for cell_id in answers}
     assert all(re.fullmatch(r"\[\d+\]:", seen["prompt"]) and not seen["error"] for seen in tests.values()), tests
-    shot(page, f"{chapter}-visible-tests-pass")
+    save_screenshot(page, f"lab-{chapter}-visible-tests-pass")
 
-    outcome_of_validation = validate(page, f"{chapter}-validate-success")
+    outcome_of_validation = validate(page, f"lab-{chapter}-validate-success")
     assert outcome_of_validation == "Success! Your notebook passes all the tests.", outcome_of_validation
     assert not page.seen["errors"], page.seen["errors"]
     assert not page.seen["remote"], page.seen["remote"]
@@ -259,8 +239,8 @@ def test_a_wrong_answer_fails_its_visible_test_with_a_helpful_message(open_in_la
     wait_until_ran(page, test)
     error = outcome(page, test)["error"]
     cell_at(page, test).locator(".jp-OutputArea-output").last.scroll_into_view_if_needed()
-    shot(page, "ch02-wrong-answer")
+    save_screenshot(page, "lab-ch02-wrong-answer")
     # what is wrong (which case, which weight, how far off), not what is right
     assert re.search(r"AssertionError: h\(t\) for .* and the W given: \d+ of \d+ element\(s\) differ "
                      r"from the expected values, max abs error", error), error
-    assert "element(s) differ from the expected values" in validate(page, "ch02-validate-fails")
+    assert "element(s) differ from the expected values" in validate(page, "lab-ch02-validate-fails")
