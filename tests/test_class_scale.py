@@ -18,7 +18,7 @@ from autograder.nbgrader_course import make_course, run_nbgrader as nbgrader
 from autograder.sandbox import Limits
 from autograder.submissions import release, solved, write
 
-from .banks.ch02 import WRONG
+from .banks import first_wrong_answer, wrong_answers
 from .conftest import sandbox_workers
 from .test_hostile import CHAPTER, hostile_notebooks
 
@@ -38,8 +38,8 @@ def kinds() -> dict:
     """kind -> (notebook builder, how many students hand it in)."""
     found = {"reference": (lambda: solved(CHAPTER), 0), "untouched": (lambda: release(CHAPTER), 16),
              "stuck": (stuck, 1)}
-    for function, bank in WRONG.items():
-        label, source = next(iter(bank.items()))
+    for function in wrong_answers(CHAPTER):
+        label, source = first_wrong_answer(CHAPTER, function)
         found[f"wrong {function}: {label}"] = (lambda f=function, s=source: solved(CHAPTER, **{f: s}), 8)
     for label, build in hostile_notebooks():
         found[f"hostile: {label}"] = (build, 1)

@@ -13,21 +13,21 @@ from autograder.checks import CHAPTERS
 from autograder.nbgrader_course import make_course, run_nbgrader as nbgrader
 from autograder.submissions import release, solved, write
 
-from .banks.ch02 import WRONG
+from .banks import first_wrong_answer
 from .test_cli import run_cli
 from .test_no_leaks import hidden_tests_in, leaks_in
 
 CHAPTER = "ch02"
 
 
-def _partially_wrong():
-    (label, source), = list(WRONG["rnn_forward"].items())[:1]
-    return solved(CHAPTER, rnn_forward=source)
+def partially_wrong():
+    """The reference, except one wrong function (the bank's first rnn_forward)."""
+    return solved(CHAPTER, rnn_forward=first_wrong_answer(CHAPTER, "rnn_forward")[1])
 
 
 STUDENTS = {
     "ada": lambda: solved(CHAPTER),
-    "bob": _partially_wrong,
+    "bob": partially_wrong,
     "cyd": lambda: release(CHAPTER),
 }
 

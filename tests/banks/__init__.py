@@ -19,3 +19,8 @@ def wrong_answers(chapter: str) -> dict:
     import importlib
 
     return importlib.import_module(f"tests.banks.{chapter}").WRONG
+
+
+def first_wrong_answer(chapter: str, function: str) -> tuple:
+    """(label, source) of the bank's first wrong answer for ``function``."""
+    return next(iter(wrong_answers(chapter)[function].items()))
