@@ -50,7 +50,6 @@ def code_to_run(nb) -> list:
             if cell.get("cell_type") == "code" and not is_test_cell(cell)]
 
 
-
 def digest(nb) -> str:
     """SHA-256 of a notebook's canonical JSON: equal for equal notebooks."""
     return hashlib.sha256(nbformat.writes(nb).encode()).hexdigest()
