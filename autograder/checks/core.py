@@ -379,20 +379,39 @@ class CheckResult:
     message: str
 
 
+_PREPARED: dict = {}
+
+
+def prepared_cases(check: Check, spec: Spec, reference_fn, grading_device: str) -> list:
+    """``[(case, student message, reference result)]`` of ``check``: the cases
+    built and the reference run on them once per process (the reference here,
+    on the CPU, or on 'meta' for a meta case), then reused for every notebook
+    graded by this process. Safe because cases are seeded and the reference
+    is the trusted solution: the same inputs give the same result."""
+    key = (spec.name, check.name, grading_device, reference_fn)
+    if key not in _PREPARED:
+        prepared = []
+        for index, case in enumerate(check.cases(grading_device)):
+            device = case.device or grading_device
+            seed = seed_for(spec.name, check.name, str(index))
+            reference = invoke(reference_fn, case.message(spec.name, "meta" if device == "meta" else "cpu", seed))
+            prepared.append((case, case.message(spec.name, device, seed), reference))
+        _PREPARED[key] = prepared
+    return _PREPARED[key]
+
+
 def judge_check(check: Check, spec: Spec, reference_fn, call, grading_device: str) -> CheckResult:
-    """Run every case of ``check``: the reference here (on the CPU, or on
-    'meta' for a meta case), the student through ``call(message)``, which
-    returns the student's raw result (or raises to abort the check); then the
+    """Run every case of ``check``: the student through ``call(message)``,
+    which returns the student's raw result (or raises to abort the check),
+    judged against the reference's result (see ``prepared_cases``); then the
     joint judge, if any, on all the student's results."""
-    cases, students = check.cases(grading_device), []
-    for index, case in enumerate(cases):
-        device = case.device or grading_device
-        seed = seed_for(spec.name, check.name, str(index))
-        reference = invoke(reference_fn, case.message(spec.name, "meta" if device == "meta" else "cpu", seed))
-        student = call(case.message(spec.name, device, seed))
-        problem = check.judge(case, reference, student, device)
+    cases, students = [], []
+    for case, message, reference in prepared_cases(check, spec, reference_fn, grading_device):
+        student = call(message)
+        problem = check.judge(case, reference, student, case.device or grading_device)
         if problem:
             return CheckResult(check.name, False, f"{problem}. Hint: {check.hint}")
+        cases.append(case)
         students.append(student)
     problem = check.joint(cases, students) if check.joint else None
     if problem:
