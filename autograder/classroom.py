@@ -40,7 +40,7 @@ def grade_folder(folder: Path, device: str = "cpu", chapter: str | None = None, 
     if not jobs:
         return []
     reports = [None] * len(jobs)
-    with executor or LocalProcesses(workers) as engine:
+    with executor or LocalProcesses(workers, warm=device) as engine:
         for index, outcome in engine.as_completed(run_job, jobs):
             reports[index] = outcome_report(jobs[index], outcome)
     return reports

@@ -14,22 +14,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import classroom, paths
+# light imports only: grading one notebook starts its sandbox before torch is imported here
+from . import paths, sandbox
+from .devices import likely_device, resolve_device
 from .errors import UsageError
 from .executors import ENGINES, default_workers, make_executor
 from .sandbox import Limits
-from .checks import CHAPTERS
-from .devices import resolve_device
-from .feedback import report_text
-from .grading import grade_notebook
+
+CHAPTERS = paths.chapters()
 
 
 def grade(args) -> int:
+    from . import classroom
+    from .feedback import report_text
+    from .grading import grade_notebook
+
     device = resolve_device(args.device)
     target = Path(args.notebook)
     limits = Limits(notebook_seconds=args.time_limit)
     if target.is_dir():
-        with make_executor(args.executor, args.workers, args.scheduler) as executor:
+        with make_executor(args.executor, args.workers, args.scheduler, warm=device) as executor:
             reports = classroom.grade_folder(target, device=device, chapter=args.assignment,
                                              executor=executor, limits=limits)
         if args.csv:
@@ -59,7 +63,7 @@ def autograde(args) -> int:
               file=sys.stderr)
         return 2
     device = resolve_device(args.device)
-    with make_executor(args.executor, args.workers, args.scheduler) as executor:
+    with make_executor(args.executor, args.workers, args.scheduler, warm=device) as executor:
         run = autograde_class(course, args.assignment, executor, device=device,
                               limits=Limits(notebook_seconds=args.time_limit), force=args.force,
                               progress=not args.quiet)
@@ -136,6 +140,8 @@ def main(argv=None) -> int:
     release_parser.add_argument("chapters", nargs="*", help=f"default: all of {', '.join(sorted(CHAPTERS))}")
     release_parser.set_defaults(run=release)
     args = parser.parse_args(argv)
+    if args.command == "grade" and not Path(args.notebook).is_dir():
+        sandbox.start_warm_worker(likely_device(args.device))   # warms up while this process prepares
     try:
         return args.run(args)
     except UsageError as exc:

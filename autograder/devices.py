@@ -1,5 +1,6 @@
 """Which device the checks run on."""
 import sys
+from pathlib import Path
 
 
 def resolve_device(requested: str) -> str:
@@ -15,3 +16,9 @@ def resolve_device(requested: str) -> str:
         print("autograder: --device cuda asked for, but no CUDA device is available; grading on the CPU",
               file=sys.stderr)
     return "cpu"
+
+
+def likely_device(requested: str) -> str:
+    """What ``resolve_device`` will most likely say, known without importing
+    torch (an NVIDIA device node), so that the sandbox can start first."""
+    return "cuda" if requested != "cpu" and Path("/dev/nvidia0").exists() else "cpu"

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
+from . import sandbox
 from .errors import UsageError
 
 
@@ -49,10 +50,13 @@ class Executor(ABC):
 
 
 class LocalProcesses(Executor):
-    """``workers`` spawned processes (no forked copy of the parent's torch state)."""
+    """``workers`` spawned processes (no forked copy of the parent's torch
+    state); with ``warm``, each starts its warm sandbox for that device as
+    soon as it starts (see ``sandbox.prestart``)."""
 
-    def __init__(self, workers: int | None = None):
+    def __init__(self, workers: int | None = None, warm: str | None = None):
         self.workers = workers or default_workers()
+        self.warm = warm
 
     def as_completed(self, task, payloads):
         """A process that dies breaks the whole pool and fails every job not
@@ -65,7 +69,7 @@ class LocalProcesses(Executor):
             alone = [index for index in pending if strikes[index] >= 2][:1]
             workers = 1 if alone else self.workers
             broken, finished = [], set()
-            for index, outcome in self._run(task, payloads, alone or pending, workers):
+            for index, outcome in self._run(task, payloads, alone or pending, workers, self.warm):
                 if isinstance(outcome, BrokenProcessPool) and not alone:
                     broken.append(index)
                     continue
@@ -76,9 +80,10 @@ class LocalProcesses(Executor):
             pending = [index for index in pending if index not in finished]
 
     @staticmethod
-    def _run(task, payloads: list, indices: list, workers: int):
+    def _run(task, payloads: list, indices: list, workers: int, warm: str | None):
         context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(min(workers, len(indices)), mp_context=context)
+        pool = ProcessPoolExecutor(min(workers, len(indices)), mp_context=context,
+                                   initializer=sandbox.prestart if warm else None, initargs=(warm,) if warm else ())
         with _stopped_when_left(pool):
             futures = {pool.submit(task, payloads[index]): index for index in indices}
             for future in as_completed(futures):
@@ -113,7 +118,7 @@ class DaskCluster(Executor):
     (``tcp://host:8786``) the jobs go to that cluster's workers.
     """
 
-    def __init__(self, workers: int | None = None, scheduler: str | None = None):
+    def __init__(self, workers: int | None = None, scheduler: str | None = None, warm: str | None = None):
         from distributed import Client, LocalCluster
 
         self.workers = workers or default_workers()
@@ -125,6 +130,8 @@ class DaskCluster(Executor):
         else:
             self.client = Client(scheduler)
             self.workers = len(self.client.scheduler_info()["workers"]) or self.workers
+        if warm:
+            self.client.run(sandbox.prestart, warm, wait=False)
 
     def as_completed(self, task, payloads):
         from distributed import as_completed
@@ -147,10 +154,12 @@ class DaskCluster(Executor):
 ENGINES = ("local", "dask")
 
 
-def make_executor(engine: str = "local", workers: int | None = None, scheduler: str | None = None) -> Executor:
-    """The executor named on the command line (``--executor``, ``--scheduler``)."""
+def make_executor(engine: str = "local", workers: int | None = None, scheduler: str | None = None,
+                  warm: str | None = None) -> Executor:
+    """The executor named on the command line (``--executor``, ``--scheduler``),
+    whose workers warm up a sandbox for the device ``warm``."""
     if engine not in ENGINES:
         raise UsageError(f"unknown executor {engine!r}: one of {', '.join(ENGINES)}")
     if scheduler and engine != "dask":
         raise UsageError("--scheduler needs --executor dask")
-    return DaskCluster(workers, scheduler) if engine == "dask" else LocalProcesses(workers)
+    return DaskCluster(workers, scheduler, warm) if engine == "dask" else LocalProcesses(workers, warm)

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 
 from .grading import error_report, grade_notebook
-from .sandbox import Limits
+from .sandbox import PEAKS, Limits
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,9 @@ def _peak_bytes(who: int) -> int:
 
 def run_job(job: Job) -> dict:
     """On a worker: ``{"report", "started", "finished", "worker",
-    "worker_peak_bytes", "sandbox_peak_bytes"}`` (times from ``time.time``;
-    peaks of resident memory so far: the worker process, and the largest
-    sandbox it has waited for)."""
+    "worker_peak_bytes", "warm_peak_bytes", "sandbox_peak_bytes"}`` (times
+    from ``time.time``; peaks of resident memory so far: the worker process,
+    its warm sandboxed process, and the largest submission process)."""
     _one_thread()
     started = time.time()
     try:
@@ -53,4 +53,4 @@ def run_job(job: Job) -> dict:
     return {"report": report, "started": started, "finished": time.time(),
             "worker": f"{socket.gethostname()}:{os.getpid()}",
             "worker_peak_bytes": _peak_bytes(resource.RUSAGE_SELF),
-            "sandbox_peak_bytes": _peak_bytes(resource.RUSAGE_CHILDREN)}
+            "warm_peak_bytes": PEAKS["warm_bytes"], "sandbox_peak_bytes": PEAKS["submission_bytes"]}

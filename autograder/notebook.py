@@ -1,8 +1,16 @@
 """Reading notebooks the way nbgrader marks them up."""
 import hashlib
+import sys
 from pathlib import Path
 
-import nbformat
+# nbformat's validator imports jsonschema, which imports rfc3987_syntax when
+# it is installed (Jupyter's event schemas need it) to check IRI formats, and
+# that module compiles a grammar when imported: 2 s of every grader start.
+# Notebook schemas use no IRI format, so where nothing has imported it yet,
+# the grader's process tells jsonschema it is absent.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import nbformat  # noqa: E402
 
 
 class NotebookError(Exception):

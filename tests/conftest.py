@@ -33,11 +33,29 @@ def full_marks(report) -> dict:
 
 
 def sandbox_workers() -> list:
-    """Every sandbox worker process on the machine: none may outlive a grading
-    (an interrupted run's orphans included, which are no longer our children)."""
+    """Every process of a sandbox on the machine (bubblewrap's, the warm
+    processes, the submissions they forked): none may outlive the grading
+    process that started it (an interrupted run's orphans included, which are
+    no longer our children)."""
     import psutil
 
-    return [p for p in psutil.process_iter(["cmdline"]) if "harness.worker" in " ".join(p.info["cmdline"] or [])]
+    return [p for p in psutil.process_iter(["cmdline"]) if "harness.warm" in " ".join(p.info["cmdline"] or [])]
+
+
+def submission_processes() -> list:
+    """Running processes below a warm process: the submission being graded
+    and whatever it started. None may outlive the grading of its submission."""
+    import psutil
+
+    warm = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "grader-warm"]
+    found = []
+    for process in warm:
+        try:
+            found += [child for child in process.children(recursive=True)
+                      if child.status() != psutil.STATUS_ZOMBIE]
+        except psutil.NoSuchProcess:
+            continue
+    return found
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import pytest
 
 from autograder import paths
 from autograder.notebook import cells_by_id
-from autograder.sandbox import isolation
+from autograder.sandbox import close_warm_workers, isolation
 from autograder.submissions import solved
 
-from .conftest import full_marks, sandbox_workers, scores
+from .conftest import full_marks, sandbox_workers, scores, submission_processes
 
 CHAPTER, TARGET = "ch02", "sequence_nll"   # nothing else in ch02 calls sequence_nll
 SOLUTION_FILE = paths.solution_notebook(CHAPTER)
@@ -85,5 +85,9 @@ def test_hostile_submission(label, build, grade):
 
 
 def test_no_worker_left_running(grade):
+    """The submission's processes end with its grading; the warm process
+    stays for the next one, until its grading process closes it."""
     grade(solved(CHAPTER, **{TARGET: HOSTILE_ANSWERS["infinite loop in the function"]}), CHAPTER)
+    assert sandbox_workers() and not submission_processes()
+    close_warm_workers()
     assert not sandbox_workers()

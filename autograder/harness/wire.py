@@ -9,8 +9,6 @@ import io
 import os
 import struct
 
-import torch
-
 HEADER = struct.Struct(">Q")
 MAX_FRAME = 256 * 1024 * 1024
 
@@ -20,6 +18,8 @@ class WireError(Exception):
 
 
 def encode(message) -> bytes:
+    import torch  # here, not at import: the grader starts its sandbox before it imports torch
+
     buffer = io.BytesIO()
     torch.save(message, buffer)
     payload = buffer.getvalue()
@@ -27,6 +27,8 @@ def encode(message) -> bytes:
 
 
 def decode(payload: bytes):
+    import torch
+
     try:
         return torch.load(io.BytesIO(payload), weights_only=True)
     except Exception as exc:  # anything malformed is the sender's fault
@@ -43,7 +45,10 @@ def write_frame(fd: int, message) -> None:
 def read_exactly(fd: int, size: int) -> bytes:
     chunks = []
     while size:
-        chunk = os.read(fd, min(size, 1 << 20))
+        try:
+            chunk = os.read(fd, min(size, 1 << 20))
+        except ConnectionError:   # a socket whose other end died
+            chunk = b""
         if not chunk:
             raise WireError("channel closed")
         chunks.append(chunk)
