@@ -133,7 +133,7 @@ def warm_command(device: str, scratch: Path) -> tuple:
     """(argv, env, cwd) that start a warm process."""
     python, mode = sys.executable, isolation()
     if mode == "bubblewrap":
-        env = _environment(HARNESS_MOUNT, "/tmp")
+        env = _environment(f"{HARNESS_MOUNT}:{paths.PUBLIC_PACKAGE.parent}", "/tmp")  # only rnncourse is bound there
         argv = _bwrap_prefix(device)
         for key, value in env.items():
             argv += ["--setenv", key, value]

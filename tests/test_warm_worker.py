@@ -98,7 +98,8 @@ others = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc"))) if p
 others = [pid for pid in others if "bwrap" not in open(f"/proc/{pid}/cmdline").read()]
 traces += [f"process {pid}" for pid in others]
 traces += [f"{threading.active_count()} threads"] * (threading.active_count() != 1)
-traces += ["environment"] * (os.environ.get("PYTHONPATH") != "/opt/grader" or os.environ.get("OMP_NUM_THREADS") != "1")
+traces += ["environment"] * (not os.environ.get("PYTHONPATH", "").startswith("/opt/grader:")
+                             or os.environ.get("OMP_NUM_THREADS") != "1")
 traces += ["cwd"] * (os.getcwd() != "/tmp/grader/submission")
 traces += ["torch seed"] * (torch.initial_seed() != 0)
 traces += ["torch dtype"] * (torch.get_default_dtype() is not torch.float32)
