@@ -22,6 +22,10 @@ __all__ = [
     "assert_raises_value_error",
     "count_tensor_ops",
     "torch_rnn_states",
+    "torch_lstm_cell",
+    "torch_peephole_lstm_cell",
+    "torch_gru_cell",
+    "torch_lstm",
 ]
 
 
@@ -234,3 +238,63 @@ def torch_rnn_states(x, h0, U, W, b):
     layer = torch.nn.RNN(U.shape[1], U.shape[0], device="meta")   # holds no weights of its own
     weights = {"weight_ih_l0": U, "weight_hh_l0": W, "bias_ih_l0": b, "bias_hh_l0": torch.zeros_like(b)}
     return torch.func.functional_call(layer, weights, (x, h0.unsqueeze(0)))[0]
+
+
+def _torch_module_call(module, weights: dict, *args):
+    """``module(*args)`` with the given tensors as its parameters (the module,
+    made on 'meta', holds no weights of its own)."""
+    return torch.func.functional_call(module, weights, args)
+
+
+def torch_lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    """``(h', c')`` of one LSTM step computed by PyTorch's own ``torch.nn.LSTMCell``
+    (gate order i, f, g, o): an independent computation for tests.
+
+    x: (B, D), h and c: (B, H), W_ih: (4H, D), W_hh: (4H, H), b_ih and b_hh: (4H,).
+    """
+    cell = torch.nn.LSTMCell(W_ih.shape[1], W_hh.shape[1], device="meta")
+    weights = {"weight_ih": W_ih, "weight_hh": W_hh, "bias_ih": b_ih, "bias_hh": b_hh}
+    return _torch_module_call(cell, weights, x, (h, c))
+
+
+def torch_peephole_lstm_cell(x, c, W_x, U_c, b, W_c, b_c):
+    """``(h', c')`` of one step of the notes' peephole LSTM computed by
+    ``torch.nn.LSTMCell``: an independent computation for tests.
+
+    The peephole cell is an LSTM cell whose gates read ``c(t-1)`` where the
+    traditional one reads ``h(t-1)``, and whose candidate reads no state. So
+    ``torch.nn.LSTMCell`` fed ``c(t-1)`` as its hidden state computes it, with
+    the gate blocks reordered from f, i, o to i, f, (g), o and zero recurrent
+    weights for the candidate g.
+
+    x: (B, D), c: (B, H), W_x: (3H, D), U_c: (3H, H), b: (3H,), W_c: (H, D), b_c: (H,).
+    """
+    f, i, o = (slice(k * c.shape[1], (k + 1) * c.shape[1]) for k in range(3))
+    W_ih = torch.cat([W_x[i], W_x[f], W_c, W_x[o]])
+    W_hh = torch.cat([U_c[i], U_c[f], torch.zeros_like(U_c[f]), U_c[o]])
+    b_ih = torch.cat([b[i], b[f], b_c, b[o]])
+    return torch_lstm_cell(x, c, c, W_ih, W_hh, b_ih, torch.zeros_like(b_ih))
+
+
+def torch_gru_cell(x, h, W_ih, W_hh, b_ih, b_hh):
+    """``h'`` of one GRU step computed by PyTorch's own ``torch.nn.GRUCell``
+    (gate order r, z, n; ``h' = (1 - z) n + z h``): an independent computation for tests.
+
+    x: (B, D), h: (B, H), W_ih: (3H, D), W_hh: (3H, H), b_ih and b_hh: (3H,).
+    """
+    cell = torch.nn.GRUCell(W_ih.shape[1], W_hh.shape[1], device="meta")
+    weights = {"weight_ih": W_ih, "weight_hh": W_hh, "bias_ih": b_ih, "bias_hh": b_hh}
+    return _torch_module_call(cell, weights, x, h)
+
+
+def torch_lstm(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
+    """``(h_all (T, B, H), (h_T, c_T))`` of a one-layer LSTM computed by PyTorch's
+    own ``torch.nn.LSTM``: an independent computation for tests. The states are
+    ``(B, H)``, without ``torch.nn.LSTM``'s layer dimension.
+
+    x: (T, B, D), h0 and c0: (B, H), W_ih: (4H, D), W_hh: (4H, H), b_ih and b_hh: (4H,).
+    """
+    layer = torch.nn.LSTM(W_ih.shape[1], W_hh.shape[1], device="meta")
+    weights = {"weight_ih_l0": W_ih, "weight_hh_l0": W_hh, "bias_ih_l0": b_ih, "bias_hh_l0": b_hh}
+    h_all, (h_T, c_T) = _torch_module_call(layer, weights, x, (h0.unsqueeze(0), c0.unsqueeze(0)))
+    return h_all, (h_T[0], c_T[0])

@@ -81,12 +81,13 @@ class Case:
     device: Optional[str] = None          # None: the grading device
     expect_error: Optional[str] = None    # e.g. "ValueError": the call must raise it
     global_seed: Optional[int] = None     # seed of torch's global generator before the call
+    record_ops: bool = False              # report the names of the aten operators the call reached
 
     def message(self, fn: str, device: str, grad_seed: int = 0) -> dict:
         return {"fn": fn, "args": list(self.args), "kwargs": dict(self.kwargs),
                 "device": device, "grad_wrt": list(self.grad_wrt), "grad_seed": grad_seed,
                 "inference_mode": self.inference_mode, "count_ops": self.count_ops,
-                "global_seed": self.global_seed}
+                "global_seed": self.global_seed, "record_ops": self.record_ops}
 
 
 # A judge gets (case, reference result, student result, expected device) and
@@ -114,7 +115,9 @@ class Spec:
     that must receive gradients; bad_shapes(inputs) -> [Case] lists calls that
     must raise ValueError; extra_checks are the function's own checks.
     A function of plain numbers (tensor_inputs false) gets none of the
-    standard checks, only its own.
+    standard checks, only its own. main_judge, when given, judges the main
+    check (random inputs) instead of matches_reference, e.g. to also fail a
+    call that reached an operator the exercise must not use.
     """
     name: str
     make: Callable[[Inputs, Dims], Case]
@@ -125,6 +128,7 @@ class Spec:
     extra_checks: list = field(default_factory=list)
     differentiable: bool = True
     tensor_inputs: bool = True
+    main_judge: Optional[Judge] = None
 
 
 def seed_for(*parts: str) -> int:
@@ -334,7 +338,7 @@ def standard_checks(spec: Spec) -> list:
         Check("matches the reference on random inputs (float64, non-square shapes)",
               "Compare each formula with the specification: which weight multiplies which vector, "
               "the (out_features, in_features) layout, the bias and the activation.",
-              _one(spec, "random"), matches_reference(mutation=False)),
+              _one(spec, "random"), spec.main_judge or matches_reference(mutation=False)),
     ]
     if spec.uses_batch:
         checks.append(Check("batch of one (B = 1)",

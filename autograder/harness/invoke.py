@@ -14,11 +14,19 @@ the two descriptions. A case is a dict:
     inference_mode  call inside torch.inference_mode() and report whether
                autograd's engine ran anyway (re-enabled inside the call)
     count_ops  count the aten operations the call dispatches
+    record_ops  report the sorted names of the aten operators the call
+               reached, as "op_names": those dispatched to kernels and those
+               called from Python (a composite operator such as
+               aten::lstm_cell is decomposed before it is dispatched, so only
+               its call shows it)
     global_seed  seed torch's global generator with it just before the call
                  (a function told to draw from a given generator must not
                  depend on the global one)
 """
+import functools
+
 import torch
+from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from .callables import resolve
@@ -34,11 +42,46 @@ class _Watch(TorchDispatchMode):
         super().__init__()
         self.count = 0
         self.backward_ran = False
+        self.names = set()
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         self.count += 1
+        self.names.add(func._schema.name)
         self.backward_ran = self.backward_ran or torch._C._current_graph_task_id() != -1
         return func(*args, **(kwargs or {}))
+
+
+class _Calls(TorchFunctionMode):
+    """Notes the aten operators of the torch functions called from Python
+    (torch.lstm_cell, torch._VF.gru_cell, Tensor.sigmoid, torch.ops.aten.X):
+    a composite operator never reaches a dispatch mode, its parts do."""
+
+    def __init__(self):
+        super().__init__()
+        self.names = set()
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        name = _operator_name(func)
+        if name is not None:
+            self.names.add(name)
+        return func(*args, **(kwargs or {}))
+
+
+def _operator_name(func):
+    """'aten::NAME' of the operator a torch function calls, None for one that
+    calls none (a property, a Python function)."""
+    schema = getattr(func, "_schema", None)               # torch.ops.aten.NAME.overload
+    if schema is not None:
+        return schema.name
+    packet = getattr(func, "_qualified_op_name", None)    # torch.ops.aten.NAME
+    if packet is not None:
+        return packet
+    return _aten_operator("aten::" + getattr(func, "__name__", ""))
+
+
+@functools.lru_cache(maxsize=None)
+def _aten_operator(name):
+    return name if torch._C._jit_get_schemas_for_operator(name) else None
 
 
 def _map_tensors(value, fn):
@@ -167,14 +210,15 @@ def invoke(fn, case):
         for key in grad_keys:
             _set(args, kwargs, key, _get(args, kwargs, key).detach().clone().requires_grad_(True))
         snapshot = _snapshot(args, kwargs)
-        watch = _Watch() if case.get("count_ops") or case.get("inference_mode") else None
+        watch = _Watch() if case.get("count_ops") or case.get("inference_mode") or case.get("record_ops") else None
+        calls = _Calls() if case.get("record_ops") else None
         if case.get("global_seed") is not None:
             torch.manual_seed(int(case["global_seed"]))
         if case.get("inference_mode"):
             with torch.inference_mode():
-                output = _call(fn, args, kwargs, watch)
+                output = _call(fn, args, kwargs, watch, calls)
         else:
-            output = _call(fn, args, kwargs, watch)
+            output = _call(fn, args, kwargs, watch, calls)
         result = {"ok": True, "output": describe(output), "mutated": _mutated(snapshot),
                   "grad_written": [key for key, tensor, _ in snapshot
                                    if tensor.is_leaf and tensor.grad is not None]}
@@ -182,6 +226,8 @@ def invoke(fn, case):
             result["ops"] = watch.count
         if case.get("inference_mode"):
             result["autograd_ran"] = watch.backward_ran
+        if case.get("record_ops"):
+            result["op_names"] = sorted(watch.names | calls.names)
         if grad_keys:
             grads = _gradients(output, [_get(args, kwargs, key) for key in grad_keys],
                                int(case.get("grad_seed", 0)))
@@ -191,7 +237,10 @@ def invoke(fn, case):
         return _failure(exc)
 
 
-def _call(fn, args, kwargs, watch):
+def _call(fn, args, kwargs, watch, calls=None):
+    if calls is not None:
+        with calls:
+            return _call(fn, args, kwargs, watch)
     if watch is None:
         return fn(*args, **kwargs)
     with watch:
