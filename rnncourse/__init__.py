@@ -10,7 +10,10 @@ The chapters and the exercise notebooks import its modules explicitly:
 * ``rnncourse.training``: a small deterministic training loop;
 * ``rnncourse.regression``: a recurrent regressor read out at the last step,
   trained and scored on the toy tasks (the adding problem);
-* ``rnncourse.testing``: helpers for the visible tests of the exercises.
+* ``rnncourse.testing``: helpers for the visible tests of the exercises;
+* ``rnncourse.meta_values``: running code on PyTorch's 'meta' device with
+  the values it has on the CPU (for the device checks of the visible tests
+  and of the grader's harness).
 
 Importing the package itself is cheap: it imports none of them (so a helper
 module never pulls in matplotlib).
