@@ -17,6 +17,11 @@ every function gets:
 A check is a list of cases and a judge. The judge compares the student's
 raw result (see ``autograder.harness.invoke``) with the reference's result on
 the same case, computed here, outside the student's process.
+
+A call on 'meta' that failed only because meta tensors hold no values (the
+function read one: ``.item()``, ``.tolist()``, a Python ``if`` on a tensor,
+all fine on a GPU) is judged by the same call made again with values
+(:func:`evidence`), never by that failure.
 """
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 import torch
+
+from rnncourse.meta_values import lacks_values
 
 from ..harness.invoke import invoke
 
@@ -316,7 +323,8 @@ def _one(spec: Spec, check: str, **options) -> Callable[[str], list]:
 
 def _device_cases(spec: Spec) -> Callable[[str], list]:
     """On a GPU the case runs there; on the CPU it runs again on 'meta'
-    (shapes only), where a tensor created on the CPU makes the call fail."""
+    (shapes only), where a tensor created on the CPU makes the call fail
+    (and, where the call reads values, see :func:`evidence`)."""
     def cases(device):
         case = _case(spec, "device")
         return [case] if device != "cpu" else [case, replace(case, device="meta", label="inputs on the 'meta' device")]
@@ -353,8 +361,8 @@ def standard_checks(spec: Spec) -> list:
               "Create new tensors with the inputs' dtype (e.g. torch.zeros(..., dtype=x.dtype)).",
               _one(spec, "float32", dtype=torch.float32), matches_reference(mutation=False)),
         Check("new tensors follow the inputs' device",
-              "Create new tensors on the inputs' device (device=x.device, torch.zeros_like, new_zeros) "
-              "and avoid .item() / Python conditions on tensor values.",
+              "Create new tensors on the inputs' device (torch.zeros_like(x), x.new_zeros(...), "
+              "torch.tensor(..., device=x.device)): a tensor made without device= is on the CPU.",
               _device_cases(spec), matches_reference(mutation=False)),
         Check("inputs are left unchanged",
               "Do not modify an argument in place (+=, [...] =, .add_()); work on new tensors.",
@@ -386,6 +394,18 @@ class CheckResult:
 _PREPARED: dict = {}
 
 
+def evidence(result: dict) -> dict:
+    """The result to judge of one call: its own, unless it is a call on 'meta'
+    that failed only because meta tensors hold no values; then the result of
+    the same call made again with values (``with_values``: the same meta
+    tensors and device checks, the values computed alongside on the CPU, see
+    ``rnncourse.meta_values``). The plain meta run stays the evidence
+    wherever it says something about devices: it passed, or failed otherwise."""
+    if not result["ok"] and "with_values" in result and lacks_values(result.get("error", "")):
+        return result["with_values"]
+    return result
+
+
 def prepared_cases(check: Check, spec: Spec, reference_fn, grading_device: str) -> list:
     """``[(case, student message, reference result)]`` of ``check``: the cases
     built and the reference run on them once per process (the reference here,
@@ -398,7 +418,8 @@ def prepared_cases(check: Check, spec: Spec, reference_fn, grading_device: str) 
         for index, case in enumerate(check.cases(grading_device)):
             device = case.device or grading_device
             seed = seed_for(spec.name, check.name, str(index))
-            reference = invoke(reference_fn, case.message(spec.name, "meta" if device == "meta" else "cpu", seed))
+            on = "meta" if device == "meta" else "cpu"
+            reference = evidence(invoke(reference_fn, case.message(spec.name, on, seed)))
             prepared.append((case, case.message(spec.name, device, seed), reference))
         _PREPARED[key] = prepared
     return _PREPARED[key]
@@ -411,7 +432,7 @@ def judge_check(check: Check, spec: Spec, reference_fn, call, grading_device: st
     joint judge, if any, on all the student's results."""
     cases, students = [], []
     for case, message, reference in prepared_cases(check, spec, reference_fn, grading_device):
-        student = call(message)
+        student = evidence(call(message))
         problem = check.judge(case, reference, student, case.device or grading_device)
         if problem:
             return CheckResult(check.name, False, f"{problem}. Hint: {check.hint}")

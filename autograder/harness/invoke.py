@@ -22,12 +22,21 @@ the two descriptions. A case is a dict:
     global_seed  seed torch's global generator with it just before the call
                  (a function told to draw from a given generator must not
                  depend on the global one)
+
+A call on 'meta' that fails only because meta tensors hold no values (the
+function read one: ``.item()``, a Python ``if`` on a tensor...) is made again
+with values (``rnncourse.meta_values``: the same meta tensors and device
+checks, the values computed alongside on the CPU), and its description is
+added to the first one as ``with_values``: evidence that the judge, outside,
+decides to use or not.
 """
 import functools
 
 import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
+
+from rnncourse.meta_values import lacks_values, values_on_meta
 
 from .callables import resolve
 
@@ -203,7 +212,23 @@ def _failure(exc):
 
 
 def invoke(fn, case):
-    """Call ``fn`` on ``case`` and return a plain-data description."""
+    """Call ``fn`` on ``case`` and return a plain-data description (on 'meta',
+    with ``with_values`` where the call lacked values)."""
+    result = _described_call(fn, case)
+    if case.get("device") == "meta" and not result["ok"] and lacks_values(result["error"]):
+        result["with_values"] = _with_values(fn, case)
+    return result
+
+
+def _with_values(fn, case):
+    try:
+        with values_on_meta():
+            return _described_call(fn, case)
+    except BaseException as exc:  # the student's code left the dispatch modes unbalanced
+        return _failure(exc)
+
+
+def _described_call(fn, case):
     try:
         args, kwargs = _inputs(case)
         grad_keys = list(case.get("grad_wrt", []))
