@@ -13,6 +13,8 @@ import inspect
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
+from .meta_values import lacks_values, values_on_meta
+
 __all__ = [
     "assert_shape",
     "assert_close",
@@ -145,17 +147,15 @@ def assert_dtype_device_follow(fn, *args, device: str = "meta",
 
     The 'meta' device (shapes only, no values) exists on every machine and,
     like a GPU, rejects any tensor created on the CPU, so it catches
-    ``torch.zeros(B, H)`` written without ``dtype=``/``device=``.
+    ``torch.zeros(B, H)`` written without ``dtype=``/``device=``. A function
+    that reads a value (``.item()``, ``.tolist()``, a Python ``if`` on a
+    tensor), which meta tensors do not hold, is called again with values
+    (``rnncourse.meta_values``).
     """
-    def convert(value, dtype):
-        return _map_tensors(value, lambda t: t.to(device=device, dtype=dtype if t.is_floating_point() else t.dtype))
-
     for dtype in dtypes:
-        moved_args = [convert(value, dtype) for value in args]
-        moved_kwargs = {key: convert(value, dtype) for key, value in kwargs.items()}
         inputs = f"{str(dtype).replace('torch.', '')} inputs on device '{device}'"
         try:
-            output = fn(*moved_args, **moved_kwargs)
+            output = _call_moved(fn, args, kwargs, device, dtype)
         except NotImplementedError:
             raise
         except RuntimeError as err:
@@ -174,6 +174,25 @@ def assert_dtype_device_follow(fn, *args, device: str = "meta",
             if tensor.is_floating_point() and tensor.dtype != dtype:
                 raise AssertionError(f"with {inputs}, {name} has dtype {tensor.dtype}: "
                                      "create new tensors with the inputs' dtype")
+
+
+def _call_moved(fn, args, kwargs, device: str, dtype: torch.dtype):
+    """``fn`` called with its tensors moved to ``device`` and its floating-point
+    ones converted to ``dtype``; on 'meta', made again with values when the
+    call read a value that meta tensors do not hold."""
+    def convert(value):
+        return _map_tensors(value, lambda t: t.to(device=device, dtype=dtype if t.is_floating_point() else t.dtype))
+
+    def call():
+        return fn(*[convert(value) for value in args], **{key: convert(value) for key, value in kwargs.items()})
+
+    try:
+        return call()
+    except RuntimeError as err:
+        if torch.device(device).type != "meta" or not lacks_values(str(err)):
+            raise
+    with values_on_meta():
+        return call()
 
 
 def assert_inputs_unchanged(fn, *args, **kwargs):

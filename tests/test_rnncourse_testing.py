@@ -122,6 +122,26 @@ def test_dtype_device_follow_catches_a_tensor_created_on_the_cpu():
         assert_dtype_device_follow(cpu_state, *step_inputs())
 
 
+def clip(x, h, max_norm=1.0):
+    """Correct code that reads values: .item(), .tolist() and a Python if on a tensor."""
+    norm = torch.linalg.vector_norm(h)
+    if norm > max_norm:
+        h = h * (max_norm / norm.item())
+    return h + x.new_tensor(x.sum(dim=1).tolist())[:, None]
+
+
+def test_dtype_device_follow_passes_code_that_reads_values():
+    assert_dtype_device_follow(clip, *step_inputs()[:2])
+    assert_dtype_device_follow(clip, *step_inputs()[:2], max_norm=1e3)
+
+
+def test_dtype_device_follow_catches_a_tensor_created_on_the_cpu_after_reading_a_value():
+    def clip_onto_cpu_zeros(x, h):
+        return clip(x, h) + torch.zeros(h.shape, dtype=h.dtype)
+    with fails("clip_onto_cpu_zeros failed with float32 inputs on device 'meta'"):
+        assert_dtype_device_follow(clip_onto_cpu_zeros, *step_inputs()[:2])
+
+
 def test_dtype_device_follow_catches_a_hard_coded_dtype():
     def always_double(x, h, W):
         return step(x, h, W).double()
