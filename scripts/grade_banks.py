@@ -1,8 +1,9 @@
-"""Grade the reference solutions, the untouched releases and every entry of
-the wrong-answer banks on one device, and print the scores (a report, not a
-test: run it on a GPU machine to compare with the CPU).
+"""Grade the reference solutions, the untouched releases, every entry of
+the wrong-answer banks and every correct alternative on one device, and
+print the scores (a report, not a test: run it on a GPU machine to compare
+with the CPU).
 
-    python scripts/grade_banks.py --device cuda [--json scores.json]
+    python scripts/grade_banks.py --device cuda [--json scores.json] [ch01 ch02 ...]
 """
 import argparse
 import json
@@ -17,27 +18,30 @@ from autograder.checks import CHAPTERS  # noqa: E402
 from autograder.devices import resolve_device  # noqa: E402
 from autograder.grading import grade_notebook  # noqa: E402
 from autograder.submissions import release, solved, write  # noqa: E402
-from tests.banks import wrong_answers  # noqa: E402
+from tests.banks import right_answers, wrong_answers  # noqa: E402
 
 
 def submissions(chapter):
-    yield "reference", None, solved(chapter)
-    yield "untouched release", None, release(chapter)
-    for name, entries in wrong_answers(chapter).items():
-        for label, source in entries.items():
-            yield f"{name}/{label}", name, solved(chapter, **{name: source})
+    """(label, graded function or None, whether it should keep full marks, notebook)."""
+    yield "reference", None, True, solved(chapter)
+    yield "untouched release", None, False, release(chapter)
+    for right, bank in ((False, wrong_answers(chapter)), (True, right_answers(chapter))):
+        for name, entries in bank.items():
+            for label, source in entries.items():
+                yield f"{name}/{label}", name, right, solved(chapter, **{name: source})
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--json", help="write all scores to this file")
+    parser.add_argument("chapters", nargs="*", help="the chapters to grade (default: all)")
     args = parser.parse_args()
     device = resolve_device(args.device)
     rows, failures = [], 0
     with tempfile.TemporaryDirectory() as scratch:
-        for chapter in sorted(CHAPTERS):
-            for label, target, nb in submissions(chapter):
+        for chapter in args.chapters or sorted(CHAPTERS):
+            for label, target, right, nb in submissions(chapter):
                 path = Path(scratch) / f"{chapter}.ipynb"
                 write(nb, path)
                 started = time.monotonic()
@@ -45,11 +49,9 @@ def main():
                 seconds = time.monotonic() - started
                 scores = {name: e["score"] for name, e in report["exercises"].items()}
                 if target is not None:
-                    expected_ok = scores[target] < report["exercises"][target]["max_score"]
-                elif label == "reference":
-                    expected_ok = report["score"] == report["max_score"]
+                    expected_ok = (scores[target] == report["exercises"][target]["max_score"]) == right
                 else:
-                    expected_ok = report["score"] == 0
+                    expected_ok = report["score"] == (report["max_score"] if right else 0)
                 failures += not expected_ok
                 rows.append({"chapter": chapter, "submission": label, "device": report["device"],
                              "isolation": report["isolation"], "score": report["score"],

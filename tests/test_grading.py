@@ -1,23 +1,27 @@
-"""The grader is right: references score full marks, an untouched release
-scores zero, and every typical wrong answer loses points."""
+"""The grader is right: references and correct alternatives score full
+marks, an untouched release scores zero, and every typical wrong answer
+loses points (a tensor created on the CPU, the device check among them)."""
 import pytest
 
 from autograder.checks import CHAPTERS
 from autograder.submissions import release, solved
 
+from .banks import answered, cpu_mistakes, right_answers, rounds
 from .banks import wrong_answers as bank
 from .conftest import full_marks, scores
 
 CHAPTER_NAMES = sorted(CHAPTERS)
+DEVICE_CHECK = "new tensors follow the inputs' device"
 
 
 def bank_rounds(chapter):
     """Round k answers every function with its k-th wrong implementation
     (functions with fewer wrong ones keep the reference)."""
-    wrong = bank(chapter)
-    rounds = max(len(entries) for entries in wrong.values())
-    return [{name: list(entries.items())[k] for name, entries in wrong.items() if k < len(entries)}
-            for k in range(rounds)]
+    return rounds(bank(chapter))
+
+
+def failed_checks(exercise: dict) -> list:
+    return [check["name"] for check in exercise["checks"] if not check["passed"]]
 
 
 @pytest.mark.parametrize("chapter", CHAPTER_NAMES)
@@ -49,9 +53,31 @@ def test_bank_has_five_wrong_answers_per_function(chapter):
     (chapter, k) for chapter in CHAPTER_NAMES for k in range(len(bank_rounds(chapter)))])
 def test_every_wrong_answer_loses_points(chapter, round_index, grade):
     answers = bank_rounds(chapter)[round_index]
-    report = grade(solved(chapter, **{name: source for name, (_, source) in answers.items()}), chapter)
+    report = grade(answered(chapter, answers), chapter)
     got, best = scores(report), full_marks(report)
     kept_full = [f"{name}/{label}" for name, (label, _) in answers.items() if got[name] >= best[name]]
     assert not kept_full, f"wrong answers that kept full marks: {kept_full}"
     untouched = set(best) - set(answers)
     assert all(got[name] == best[name] for name in untouched)
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_NAMES)
+def test_a_tensor_created_on_the_cpu_fails_the_device_check(chapter, grade):
+    for answers in rounds(cpu_mistakes(chapter)):
+        report = grade(answered(chapter, answers), chapter)
+        passed = [f"{name}/{label}" for name, (label, _) in answers.items()
+                  if DEVICE_CHECK not in failed_checks(report["exercises"][name])]
+        assert not passed, f"answers that create a tensor on the CPU yet pass the device check: {passed}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_NAMES)
+def test_correct_alternatives_score_full_marks(chapter, grade):
+    """Correct code written unlike the reference (F.linear, loops, .item(),
+    .tolist(), Python conditions on tensor values) loses nothing, graded on
+    the CPU, where the device check runs on 'meta'."""
+    for answers in rounds(right_answers(chapter)):
+        report = grade(answered(chapter, answers), chapter)
+        failed = {f"{name}/{label}": failed_checks(report["exercises"][name])
+                  for name, (label, _) in answers.items()
+                  if report["exercises"][name]["score"] < report["exercises"][name]["max_score"]}
+        assert not failed, f"correct answers that lost points: {failed}"

@@ -5,9 +5,12 @@ import re
 import pytest
 import torch
 
+from autograder.checks import CHAPTERS
 from rnncourse.testing import (assert_close, assert_differentiable, assert_dtype_device_follow,
                                assert_inputs_unchanged, assert_raises_value_error, assert_shape,
                                count_tensor_ops, torch_rnn_states)
+
+from .banks import answered, right_answers, rounds
 
 DT = torch.float64
 
@@ -261,3 +264,15 @@ def test_torch_rnn_states_follow_the_recurrence_and_carry_gradients():
     assert torch.allclose(got, expected, rtol=1e-12, atol=1e-12)
     for a, e in zip(torch.autograd.grad(got.sum(), (U, W, b)), torch.autograd.grad(expected.sum(), (U, W, b))):
         assert torch.allclose(a, e, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
+def test_visible_tests_pass_the_banks_correct_alternatives(chapter, monkeypatch, tmp_path):
+    """Each notebook's code cells, visible tests included, run here on the
+    release answered with the bank's RIGHT answers (trusted code)."""
+    monkeypatch.chdir(tmp_path)
+    for answers in rounds(right_answers(chapter)):
+        namespace = {"__name__": "__main__"}
+        for cell in answered(chapter, answers).cells:
+            if cell.cell_type == "code":
+                exec(compile(cell.source, f"{chapter}.ipynb", "exec"), namespace)
