@@ -131,7 +131,7 @@ class DaskCluster(Executor):
             self.client = Client(scheduler)
             self.workers = len(self.client.scheduler_info()["workers"]) or self.workers
         if warm:
-            self.client.run(sandbox.prestart, warm, wait=False)
+            self.client.run(sandbox.prestart, warm)   # returns at once: the sandbox warms up meanwhile
 
     def as_completed(self, task, payloads):
         from distributed import as_completed
