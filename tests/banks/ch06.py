@@ -79,6 +79,7 @@ if isinstance(alpha, torch.Tensor):
 
 _LEAKY = ("leaky_rnn_forward(x, h0, U, W, b, alpha)", _shapes("W=W") + _LEAKY_ALPHA + _ALPHA_RANGE)
 _LEAKY_NO_RANGE = ("leaky_rnn_forward(x, h0, U, W, b, alpha)", _shapes("W=W") + _LEAKY_ALPHA)
+_LEAKY_SHAPES_ONLY = ("leaky_rnn_forward(x, h0, U, W, b, alpha)", _shapes("W=W"))
 
 _DELAY = '''
 if isinstance(d, bool) or not isinstance(d, int) or d < 1:
@@ -283,6 +284,15 @@ RIGHT = {
                 states.append(h_t)
             return torch.stack(states)
         ''', imports="import torch\nimport torch.nn.functional as F"),
+        "alpha_made_a_tensor_and_checked_with_python_if": answer(_LEAKY_SHAPES_ONLY, '''
+            alpha = torch.as_tensor(alpha, dtype=x.dtype, device=x.device)
+            try:
+                alpha = alpha.expand(B, H)
+            except RuntimeError:
+                raise ValueError(f"alpha {tuple(alpha.shape)} does not broadcast to a state (B, H) = {(B, H)}")
+            if (alpha < 0).any() or (alpha > 1).any():
+                raise ValueError("alpha must lie in [0, 1]")
+        ''', _leaky()),
         "states_written_into_new_zeros": answer(_LEAKY, '''
             h = x.new_zeros(T, B, H)
             h_t = h0
