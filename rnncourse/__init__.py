@@ -12,6 +12,8 @@ The chapters and the exercise notebooks import its modules explicitly:
   trained and scored on the toy tasks (the adding problem);
 * ``rnncourse.timescales``: chapter 6's memory horizons, path lengths and
   Clockwork RNN structure, and its sequence-generation task and networks;
+* ``rnncourse.gated``: chapter 7's parameter counts, gradient norms through
+  time of any recurrent step, and its runs of the adding problem;
 * ``rnncourse.testing``: helpers for the visible tests of the exercises;
 * ``rnncourse.meta_values``: running code on PyTorch's 'meta' device with
   the values it has on the CPU (for the device checks of the visible tests
