@@ -1,5 +1,8 @@
 """Submissions per minute of a class autograde, in one run on the same
-submissions: plain `nbgrader autograde` (serial) and the course's
+submissions: plain `nbgrader autograde` (serial, scoring through the course's
+sandboxed grader, as nbgrader_config.py sets it up), nbgrader's stock
+autograde (a Jupyter kernel per notebook, its Execute preprocessor: what
+nbgrader does without this course's plugin) and the course's
 `python -m autograder autograde` with 1 and 2 workers; each in a fresh copy
 of the course, timed from the command's start to its end. Also the peak
 resident memory per worker, and a check that all runs gave the same scores.
@@ -38,8 +41,13 @@ def class_of(chapter: str, size: int) -> list:
     return notebooks
 
 
-def fresh_course(root: Path, chapter: str, notebooks: list) -> Path:
-    course = make_course(root)
+# nbgrader's own default: notebooks executed in a kernel (hidden tests and all), no sandbox
+STOCK = ("from nbgrader.preprocessors import Execute\n"
+         "c.Autograde.autograde_preprocessors = [Execute] + c.Autograde.autograde_preprocessors[1:]\n")
+
+
+def fresh_course(root: Path, chapter: str, notebooks: list, extra_config: str = "") -> Path:
+    course = make_course(root, extra_config)
     run_nbgrader(course, "generate_assignment", chapter, "--force")
     for student, nb in enumerate(notebooks):
         write(nb, course / "submitted" / f"s{student:03d}" / chapter / f"{chapter}.ipynb")
@@ -67,6 +75,13 @@ def main() -> None:
         seconds = time.perf_counter() - start
         rates["nbgrader autograde"], scores["nbgrader autograde"] = size / seconds * 60, totals(course, chapter)
         print(f"nbgrader autograde: {seconds:.1f} s, {rates['nbgrader autograde']:.1f} submissions/min", flush=True)
+        stock = "nbgrader autograde, stock (a kernel per notebook)"
+        course = fresh_course(Path(tmp) / "stock", chapter, notebooks, STOCK)
+        start = time.perf_counter()
+        run_nbgrader(course, "autograde", chapter, timeout=3600)
+        seconds = time.perf_counter() - start
+        stock_rate, stock_scores = size / seconds * 60, totals(course, chapter)
+        print(f"{stock}: {seconds:.1f} s, {stock_rate:.1f} submissions/min", flush=True)
         for workers in args.workers:
             name = f"autograder autograde --workers {workers}"
             course = fresh_course(Path(tmp) / f"workers{workers}", chapter, notebooks)
@@ -81,9 +96,11 @@ def main() -> None:
                   f"{memory.group(0) if memory else 'no memory figure'}", flush=True)
     base = rates["nbgrader autograde"]
     for name, rate in rates.items():
-        print(f"{name}: {rate / base:.2f}x plain nbgrader autograde")
+        print(f"{name}: {rate / base:.2f}x plain nbgrader autograde, {rate / stock_rate:.2f}x stock nbgrader")
     same = all(found == scores["nbgrader autograde"] for found in scores.values())
-    print(f"same scores in every run: {same} ({sum(scores['nbgrader autograde'].values()):g} points in all)")
+    print(f"same scores in every run of the course's grader: {same} "
+          f"({sum(scores['nbgrader autograde'].values()):g} points in all; stock nbgrader, which gives "
+          f"no partial credit and runs unsandboxed: {sum(stock_scores.values()):g})")
 
 
 if __name__ == "__main__":
