@@ -1,14 +1,17 @@
 """The grader sees an answer that runs PyTorch's own recurrent kernels (the
 ch07 exercises forbid them): whichever way the kernel is called, in float32
 and float64, with or without gradients, the names of the aten operators that
-the call reached (``record_ops``) include one, and the references' do not."""
+the call reached (``record_ops``) include one, and the references' do not;
+the exercise says so."""
 import pytest
 import torch
 
+from autograder import paths
 from autograder.checks import CHAPTERS
 from autograder.checks.ch07 import recurrent_kernels
 from autograder.checks.core import Dims, Inputs
 from autograder.harness.invoke import invoke
+from autograder.notebook import read
 from autograder.reference import load_references
 
 D, H, T, B = 3, 4, 5, 2
@@ -91,3 +94,11 @@ def test_the_names_of_the_kernels():
     others = ["aten::addmm", "aten::sigmoid", "aten::tanh_", "aten::unsafe_split", "aten::group_norm",
               "aten::chunk", "aten::lerp.Tensor", "aten::linear"]
     assert recurrent_kernels(kernels + others) == kernels
+
+
+def test_the_exercise_says_that_the_kernels_earn_no_points():
+    intro = read(paths.release_notebook("ch07")).cells[0].source
+    for name in ("torch.nn.LSTM", "torch.nn.GRU", "torch.nn.LSTMCell", "torch.nn.GRUCell", "torch.lstm_cell",
+                 "torch.gru_cell", "torch._VF"):
+        assert f"`{name}`" in intro, name
+    assert "does not earn the points of the main check" in intro
