@@ -27,22 +27,23 @@ def _gru_weights(dtype):
     return [cell.weight_ih.detach(), cell.weight_hh.detach(), cell.bias_ih.detach(), cell.bias_hh.detach()]
 
 
-def _module(kind, **names):
-    """A function of (x, state, *weights) that runs the torch.nn module ``kind`` with those weights."""
-    def run(x, state, *weights):
-        module = getattr(torch.nn, kind)(D, H, device="meta")
-        return torch.func.functional_call(module, dict(zip(names["params"], weights)), (x, state))
-    return run
-
-
 CELL = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 LAYER = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
 
+
+def _module(kind, names):
+    """A function of (x, state, *weights) that runs the torch.nn module ``kind``
+    with those weights as its parameters ``names``."""
+    def run(x, state, *weights):
+        module = getattr(torch.nn, kind)(D, H, device="meta")
+        return torch.func.functional_call(module, dict(zip(names, weights)), (x, state))
+    return run
+
 CALLS = {   # name -> (function, which inputs: "lstm cell", "gru cell", "lstm layer", "gru layer")
-    "nn.LSTMCell": (_module("LSTMCell", params=CELL), "lstm cell"),
-    "nn.GRUCell": (_module("GRUCell", params=CELL), "gru cell"),
-    "nn.LSTM": (_module("LSTM", params=LAYER), "lstm layer"),
-    "nn.GRU": (_module("GRU", params=LAYER), "gru layer"),
+    "nn.LSTMCell": (_module("LSTMCell", CELL), "lstm cell"),
+    "nn.GRUCell": (_module("GRUCell", CELL), "gru cell"),
+    "nn.LSTM": (_module("LSTM", LAYER), "lstm layer"),
+    "nn.GRU": (_module("GRU", LAYER), "gru layer"),
     "torch.lstm_cell": (lambda x, state, *w: torch.lstm_cell(x, state, *w), "lstm cell"),
     "torch._VF.lstm_cell": (lambda x, state, *w: torch._VF.lstm_cell(x, state, *w), "lstm cell"),
     "torch.ops.aten.lstm_cell": (lambda x, state, *w: torch.ops.aten.lstm_cell(x, list(state), *w), "lstm cell"),
