@@ -21,7 +21,8 @@ the two descriptions. A case is a dict:
                its call shows it)
     global_seed  seed torch's global generator with it just before the call
                  (a function told to draw from a given generator must not
-                 depend on the global one)
+                 depend on the global one), and report as "global_rng_moved"
+                 whether the call changed its state (drew from it, or seeded it)
 
 A call on 'meta' that fails only because meta tensors hold no values (the
 function read one: ``.item()``, a Python ``if`` on a tensor...) is made again
@@ -239,6 +240,7 @@ def _described_call(fn, case):
         calls = _Calls() if case.get("record_ops") else None
         if case.get("global_seed") is not None:
             torch.manual_seed(int(case["global_seed"]))
+            global_before = torch.get_rng_state()
         if case.get("inference_mode"):
             with torch.inference_mode():
                 output = _call(fn, args, kwargs, watch, calls)
@@ -247,6 +249,8 @@ def _described_call(fn, case):
         result = {"ok": True, "output": describe(output), "mutated": _mutated(snapshot),
                   "grad_written": [key for key, tensor, _ in snapshot
                                    if tensor.is_leaf and tensor.grad is not None]}
+        if case.get("global_seed") is not None:
+            result["global_rng_moved"] = not torch.equal(global_before, torch.get_rng_state())
         if case.get("count_ops"):
             result["ops"] = watch.count
         if case.get("inference_mode"):
