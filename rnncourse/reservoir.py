@@ -7,15 +7,15 @@
   grid values (one-sided where the history's derivative jumps, at t = 0), so
   the scheme is fourth-order away from the breaking points of the solution.
 * :func:`nrmse`: the normalised root-mean-square error ``sqrt(MSE / var)``.
-* An echo state network in the exercise's conventions (single sequences,
-  time first, weights ``(out_features, in_features)``): :func:`init_reservoir`,
-  :func:`reservoir_states`, :func:`ridge_readout`, and :func:`free_run`, the
-  closed loop (the output fed back as the next input) for a batch of starts.
-* :func:`draw_weights`, :class:`MackeyGlassESN` and :func:`fit_esn`: the
-  chapter's prediction set-up (teacher-forced states, washout, readout,
-  one-step and free-run errors); :func:`sweep_radius` and :func:`sweep_ridge`;
-  :func:`state_distances`: the echo state property, two copies of a
-  reservoir driven by the same input from different states.
+* :class:`EchoStateNetwork`: a reservoir drawn from an :class:`ESNConfig`, driven
+  by a whole input (any batch of sequences at once) and run in closed loop
+  (the output fed back as the next input); :class:`Readout`, the linear
+  readout, fitted by ridge regression as one least-squares problem.
+* :class:`MackeyGlassESN` and :func:`fit_esn`: the chapter's prediction set-up
+  (teacher-forced states, washout, readout, one-step and free-run errors);
+  :func:`sweep_radius` and :func:`sweep_ridge`; :func:`state_distances`: the
+  echo state property, two copies of a reservoir driven by the same input
+  from different states.
 * :func:`plot_sweep` and :func:`plot_distances`: the chapter's figures.
 """
 
@@ -28,9 +28,8 @@ from typing import Optional, Sequence
 import numpy as np
 import torch
 
-__all__ = ["mackey_glass", "nrmse", "init_reservoir", "reservoir_states", "ridge_readout", "free_run",
-           "ESNConfig", "draw_weights", "MackeyGlassESN", "fit_esn", "sweep_radius", "sweep_ridge", "state_distances",
-           "plot_sweep", "plot_distances"]
+__all__ = ["mackey_glass", "nrmse", "ESNConfig", "EchoStateNetwork", "Readout", "MackeyGlassESN", "fit_esn",
+           "sweep_radius", "sweep_ridge", "state_distances", "plot_sweep", "plot_distances"]
 
 
 # --------------------------------------------------------------------------
@@ -96,73 +95,14 @@ def nrmse(prediction, target, variance: Optional[float] = None) -> float:
 
 
 # --------------------------------------------------------------------------
-# the echo state network (the exercise's conventions)
-
-
-def init_reservoir(n: int, spectral_radius: float, density: float, generator: torch.Generator,
-                   dtype: torch.dtype = torch.float64) -> torch.Tensor:
-    """A random sparse reservoir ``W (n, n)`` whose largest |eigenvalue| is ``spectral_radius``:
-    each entry non-zero with probability ``density``, values uniform in [-1, 1], then rescaled."""
-    device = generator.device
-    values = 2 * torch.rand(n, n, generator=generator, dtype=dtype, device=device) - 1
-    keep = torch.rand(n, n, generator=generator, dtype=dtype, device=device) < density
-    W = torch.where(keep, values, torch.zeros_like(values))
-    radius = torch.linalg.eigvals(W).abs().max()
-    return W * (spectral_radius / radius)
-
-
-def reservoir_states(u: torch.Tensor, W_in: torch.Tensor, W: torch.Tensor, leak_rate: float,
-                     x0: Optional[torch.Tensor] = None, bias: Optional[torch.Tensor] = None) -> torch.Tensor:
-    """x(t) = (1 - a) x(t-1) + a tanh(W_in u(t) + W x(t-1) + bias), t = 1..T.
-
-    u: ``(T, D)`` or a batch ``(T, B, D)``; W_in ``(n, D)``; W ``(n, n)``; x0 ``(n,)``
-    or ``(B, n)``, zeros by default. Returns the states, ``(T, n)`` (or ``(T, B, n)``).
-    """
-    drive = u @ W_in.T
-    if bias is not None:
-        drive = drive + bias
-    x = drive.new_zeros(drive.shape[1:]) if x0 is None else x0
-    states = []
-    for drive_t in drive.unbind(0):
-        x = (1 - leak_rate) * x + leak_rate * torch.tanh(drive_t + x @ W.T)
-        states.append(x)
-    return torch.stack(states)
-
-
-def ridge_readout(X: torch.Tensor, Y: torch.Tensor, ridge: float) -> tuple:
-    """The readout minimising sum_t |Y(t) - W_out X(t) - b_out|^2 + ridge |W_out|_F^2
-    (the bias not penalised): W_out ``(K, n)``, b_out ``(K,)``; X ``(T, n)``, Y ``(T, K)``.
-    Centring removes the bias; the normal equations are solved, never inverted."""
-    x_mean, y_mean = X.mean(dim=0), Y.mean(dim=0)
-    Xc, Yc = X - x_mean, Y - y_mean
-    gram = Xc.T @ Xc + ridge * torch.eye(X.shape[1], dtype=X.dtype, device=X.device)
-    W_out = torch.linalg.solve(gram, Xc.T @ Yc).T
-    return W_out, y_mean - W_out @ x_mean
-
-
-def free_run(W_in: torch.Tensor, W: torch.Tensor, W_out: torch.Tensor, b_out: torch.Tensor,
-             x0: torch.Tensor, u0: torch.Tensor, steps: int, leak_rate: float) -> torch.Tensor:
-    """The closed loop: x(t) = (1 - a) x(t-1) + a tanh(W_in u(t-1) + W x(t-1)) from x(0) = x0
-    and u(0) = u0, y(t) = W_out x(t) + b_out, u(t) = y(t), no reservoir bias.
-
-    x0 ``(n,)`` or ``(B, n)``, u0 ``(K,)`` or ``(B, K)``. Returns y(1..steps), ``(steps, [B,] K)``.
-    """
-    x, u, outputs = x0, u0, []
-    for _ in range(steps):
-        x = (1 - leak_rate) * x + leak_rate * torch.tanh(u @ W_in.T + x @ W.T)
-        u = x @ W_out.T + b_out
-        outputs.append(u)
-    return torch.stack(outputs)
-
-
-# --------------------------------------------------------------------------
-# the chapter's prediction set-up
+# the echo state network and its readout
 
 
 @dataclass(frozen=True)
 class ESNConfig:
     """An ESN for a scalar series: n units, the reservoir's spectral radius and density,
-    the leaking rate, the input weights uniform in [-input_scale, input_scale], the ridge."""
+    the leaking rate, the input weights uniform in [-input_scale, input_scale], the ridge,
+    and the seed of the generator that draws the weights."""
     n: int = 500
     spectral_radius: float = 1.0
     density: float = 0.1
@@ -172,17 +112,90 @@ class ESNConfig:
     seed: int = 0
 
 
-def draw_weights(config: ESNConfig) -> tuple:
-    """The reservoir ``W (n, n)`` and the input weights ``W_in (n, 1)`` of ``config``, float64,
-    both drawn from one generator seeded with ``config.seed`` (W first)."""
-    generator = torch.Generator().manual_seed(config.seed)
-    W = init_reservoir(config.n, config.spectral_radius, config.density, generator)
-    W_in = config.input_scale * (2 * torch.rand(config.n, 1, generator=generator, dtype=torch.float64) - 1)
-    return W, W_in
+class EchoStateNetwork:
+    """A fixed random reservoir read by one scalar input, float64, on the CPU.
+
+    Drawn from one generator seeded with ``config.seed``: the reservoir ``W (n, n)``
+    (each entry kept with probability ``config.density``, uniform in [-1, 1], the
+    matrix then scaled to the spectral radius ``config.spectral_radius``), then the
+    input weights ``W_in (n, 1)``, uniform in [-input_scale, input_scale]. No bias.
+    States are rows: a batch of states is ``(..., n)``.
+    """
+
+    def __init__(self, config: ESNConfig):
+        self.config = config
+        generator = torch.Generator().manual_seed(config.seed)
+
+        def draw(*shape: int) -> torch.Tensor:
+            return torch.rand(*shape, generator=generator, dtype=torch.float64)
+
+        n = config.n
+        entries = 2 * draw(n, n) - 1
+        sparse = torch.where(draw(n, n) < config.density, entries, 0.0)
+        largest = torch.linalg.eigvals(sparse).abs().max()
+        self.W = sparse * (config.spectral_radius / largest)
+        self.W_in = config.input_scale * (2 * draw(n, 1) - 1)
+
+    def step(self, x: torch.Tensor, drive: torch.Tensor) -> torch.Tensor:
+        """One leaky update, x <- (1 - a) x + a tanh(drive + W x), for states ``x (..., n)``
+        and the input's share ``drive = W_in u``, ``(..., n)``."""
+        a = self.config.leak_rate
+        return (1 - a) * x + a * torch.tanh(drive + x @ self.W.T)
+
+    def drive(self, u: torch.Tensor, start: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """The states x(1..T) while reading ``u (T, ..., 1)`` (any batch shape), from
+        x(0) = ``start (..., n)``, zeros by default: ``(T, ..., n)``."""
+        pushes = u @ self.W_in.T                       # W_in u(t) for all t at once
+        found = torch.empty_like(pushes)
+        x = pushes.new_zeros(pushes.shape[1:]) if start is None else start
+        for t in range(len(pushes)):
+            x = found[t] = self.step(x, pushes[t])
+        return found
+
+    def generate(self, readout: "Readout", start: torch.Tensor, last_input: torch.Tensor,
+                 steps: int) -> torch.Tensor:
+        """The closed loop from x(0) = ``start (..., n)`` and u(0) = ``last_input (..., 1)``:
+        each output y(t) = readout(x(t)) is the next input. Returns y(1..steps), ``(steps, ..., 1)``."""
+        x, u = start, last_input
+        generated = u.new_empty((steps, *u.shape))
+        for t in range(steps):
+            x = self.step(x, u @ self.W_in.T)
+            u = generated[t] = readout(x)
+        return generated
+
+
+@dataclass(frozen=True)
+class Readout:
+    """The linear readout y = weights x + bias: ``weights (K, n)``, ``bias (K,)``."""
+    weights: torch.Tensor
+    bias: torch.Tensor
+
+    def __call__(self, states: torch.Tensor) -> torch.Tensor:
+        """The outputs ``(..., K)`` of states ``(..., n)``."""
+        return states @ self.weights.T + self.bias
+
+    @classmethod
+    def fit(cls, states: torch.Tensor, targets: torch.Tensor, ridge: float) -> "Readout":
+        """Ridge regression of ``targets (T, K)`` on ``states (T, n)``, the bias not penalised,
+        as one least-squares problem: the design [states, 1] stacked on the rows
+        [sqrt(ridge) I, 0], the targets on zeros. Its normal equations are the ridge's,
+        but QR on the tall matrix never forms the Gram matrix, whose condition is the square.
+        The driver is plain QR (``gels``): the default, pivoting ``gelsy``, rounds differently
+        from one call to the next, and a closed loop amplifies such differences."""
+        count = states.shape[1]
+        design = torch.cat([torch.cat([states, states.new_ones(len(states), 1)], dim=1),
+                            math.sqrt(ridge) * torch.eye(count, count + 1, dtype=states.dtype, device=states.device)])
+        wanted = torch.cat([targets, targets.new_zeros(count, targets.shape[1])])
+        theta = torch.linalg.lstsq(design, wanted, driver="gels").solution  # (n + 1, K): weights, bias
+        return cls(theta[:count].T, theta[count])
+
+
+# --------------------------------------------------------------------------
+# the chapter's prediction set-up
 
 
 class MackeyGlassESN:
-    """A reservoir driven by a scalar series ``u (T,)`` (float64), its states kept.
+    """An :class:`EchoStateNetwork` driven by a scalar series ``u (T,)`` (float64), its states kept.
 
     ``states[t]`` is x(t+1), the state after reading ``u[t]``: the readout fitted on
     it predicts ``u[t+1]``.
@@ -190,30 +203,26 @@ class MackeyGlassESN:
 
     def __init__(self, config: ESNConfig, u: torch.Tensor):
         self.config = config
-        self.W, self.W_in = draw_weights(config)
+        self.network = EchoStateNetwork(config)
         self.u = u
-        self.states = reservoir_states(u[:, None], self.W_in, self.W, config.leak_rate)
+        self.states = self.network.drive(u[:, None])
 
-    def fit(self, washout: int, train_end: int, ridge: float) -> tuple:
+    def fit(self, washout: int, train_end: int, ridge: float) -> Readout:
         """The readout fitted on the states after ``washout`` steps up to ``train_end``."""
-        X, Y = self.states[washout:train_end - 1], self.u[washout + 1:train_end, None]
-        return ridge_readout(X, Y, ridge)
+        return Readout.fit(self.states[washout:train_end - 1], self.u[washout + 1:train_end, None], ridge)
 
-    def one_step(self, readout: tuple, start: int, stop: int) -> torch.Tensor:
+    def one_step(self, readout: Readout, start: int, stop: int) -> torch.Tensor:
         """Teacher-forced predictions of u[start .. stop-1], each from the true past."""
-        W_out, b_out = readout
-        return (self.states[start - 1:stop - 1] @ W_out.T + b_out)[:, 0]
+        return readout(self.states[start - 1:stop - 1])[:, 0]
 
-    def free_runs(self, readout: tuple, starts: Sequence[int], steps: int) -> torch.Tensor:
+    def free_runs(self, readout: Readout, starts: Sequence[int], steps: int) -> torch.Tensor:
         """Free runs of ``steps`` from each start s (the reservoir teacher-forced up to u[s - 1],
         then fed its own outputs): predictions of u[s .. s + steps - 1], ``(steps, len(starts))``."""
-        W_out, b_out = readout
         index = torch.as_tensor(list(starts))
         # x(s-1) read u[s-2]; the free run's first update reads u[s-1] and predicts u[s].
-        x0, u0 = self.states[index - 2], self.u[index - 1, None]
-        return free_run(self.W_in, self.W, W_out, b_out, x0, u0, steps, self.config.leak_rate)[..., 0]
+        return self.network.generate(readout, self.states[index - 2], self.u[index - 1, None], steps)[..., 0]
 
-    def scores(self, readout: tuple, test_start: int, starts: Sequence[int], horizon: int = 84) -> dict:
+    def scores(self, readout: Readout, test_start: int, starts: Sequence[int], horizon: int = 84) -> dict:
         """The readout's errors after ``test_start``, normalised by the variance of the whole series:
 
         * ``one_step``: NRMSE of the teacher-forced predictions of u[test_start .. max(starts) + horizon),
@@ -262,13 +271,13 @@ def sweep_ridge(esn: MackeyGlassESN, ridges: Sequence[float], washout: int, trai
     return found
 
 
-def state_distances(W: torch.Tensor, W_in: torch.Tensor, u: torch.Tensor, leak_rate: float,
-                    generator: torch.Generator, scale: float = 1.0) -> torch.Tensor:
-    """|x(t) - x'(t)| for t = 1..T: two copies of the reservoir driven by the same ``u (T, D)``
+def state_distances(network: EchoStateNetwork, u: torch.Tensor, generator: torch.Generator,
+                    scale: float = 1.0) -> torch.Tensor:
+    """|x(t) - x'(t)| for t = 1..T: two copies of ``network`` driven by the same ``u (T, 1)``
     from two random states uniform in [-scale, scale]^n."""
-    n = W.shape[0]
-    starts = scale * (2 * torch.rand(2, n, generator=generator, dtype=W.dtype) - 1)
-    both = reservoir_states(u[:, None].expand(-1, 2, -1), W_in, W, leak_rate, x0=starts)
+    n = network.config.n
+    starts = scale * (2 * torch.rand(2, n, generator=generator, dtype=network.W.dtype) - 1)
+    both = network.drive(u[:, None].expand(-1, 2, -1), start=starts)
     return (both[:, 0] - both[:, 1]).norm(dim=-1)
 
 

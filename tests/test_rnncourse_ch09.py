@@ -4,6 +4,7 @@ network's pieces against direct computations, and the prediction set-up's
 indexing (teacher forcing, free runs)."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -65,48 +66,61 @@ def test_nrmse_is_the_rms_error_over_the_standard_deviation():
 
 # ----------------------------------------------------------------------------- the network
 
-def test_init_reservoir_has_the_target_radius_density_and_draws_from_its_generator_only():
+def test_the_network_has_the_target_radius_density_and_draws_from_its_own_generator_only():
     state = torch.get_rng_state()
-    W = reservoir.init_reservoir(300, 1.1, 0.05, torch.Generator().manual_seed(0))
+    config = reservoir.ESNConfig(n=300, spectral_radius=1.1, density=0.05, input_scale=0.4)
+    network = reservoir.EchoStateNetwork(config)
     assert torch.equal(state, torch.get_rng_state())
-    assert abs(torch.linalg.eigvals(W).abs().max().item() - 1.1) < 1e-10
-    assert abs((W != 0).double().mean().item() - 0.05) < 0.005
-    assert torch.equal(W, reservoir.init_reservoir(300, 1.1, 0.05, torch.Generator().manual_seed(0)))
+    assert abs(torch.linalg.eigvals(network.W).abs().max().item() - 1.1) < 1e-10
+    assert abs((network.W != 0).double().mean().item() - 0.05) < 0.005
+    assert network.W_in.shape == (300, 1) and network.W_in.abs().max() <= 0.4
+    again = reservoir.EchoStateNetwork(config)
+    assert torch.equal(network.W, again.W) and torch.equal(network.W_in, again.W_in)
+    assert not torch.equal(network.W, reservoir.EchoStateNetwork(replace(config, seed=1)).W)
 
 
-def test_reservoir_states_with_leak_one_is_a_tanh_network_and_batches_agree():
+def test_with_leak_one_the_states_are_a_tanh_network_and_a_batch_is_its_sequences_one_by_one():
     gen = torch.Generator().manual_seed(1)
-    u, W_in = torch.randn(6, 3, 2, generator=gen, dtype=DT), torch.randn(5, 2, generator=gen, dtype=DT)
-    W, x0, bias = (torch.randn(5, 5, generator=gen, dtype=DT) / 3, torch.randn(3, 5, generator=gen, dtype=DT),
-                   torch.randn(5, generator=gen, dtype=DT))
-    batch = reservoir.reservoir_states(u, W_in, W, 1.0, x0=x0, bias=bias)
-    rnn = torch.nn.RNN(2, 5, dtype=DT)
+    network = reservoir.EchoStateNetwork(reservoir.ESNConfig(n=5, spectral_radius=0.8, density=0.6, seed=1))
+    u, x0 = torch.randn(6, 3, 1, generator=gen, dtype=DT), torch.randn(3, 5, generator=gen, dtype=DT)
+    rnn = torch.nn.RNN(1, 5, dtype=DT)
     with torch.no_grad():
-        rnn.weight_ih_l0.copy_(W_in), rnn.weight_hh_l0.copy_(W), rnn.bias_ih_l0.copy_(bias), rnn.bias_hh_l0.zero_()
-        torch.testing.assert_close(batch, rnn(u, x0[None])[0])
-    single = reservoir.reservoir_states(u[:, 1], W_in, W, 0.3, x0=x0[1], bias=bias)
-    torch.testing.assert_close(single, reservoir.reservoir_states(u, W_in, W, 0.3, x0=x0, bias=bias)[:, 1])
+        rnn.weight_ih_l0.copy_(network.W_in), rnn.weight_hh_l0.copy_(network.W)
+        rnn.bias_ih_l0.zero_(), rnn.bias_hh_l0.zero_()
+        torch.testing.assert_close(network.drive(u, start=x0), rnn(u, x0[None])[0])
+    leaky = reservoir.EchoStateNetwork(replace(network.config, leak_rate=0.3))
+    torch.testing.assert_close(leaky.drive(u[:, 1], start=x0[1]), leaky.drive(u, start=x0)[:, 1])
+    x, expected = np.zeros(5), []
+    for u_t in u[:, 0].numpy():
+        x = 0.7 * x + 0.3 * np.tanh(leaky.W_in.numpy() @ u_t + leaky.W.numpy() @ x)
+        expected.append(x)
+    np.testing.assert_allclose(leaky.drive(u[:, 0]).numpy(), np.array(expected), rtol=1e-12, atol=1e-14)
 
 
-def test_ridge_readout_solves_the_augmented_normal_equations():
+@pytest.mark.parametrize("ridge", [0.7, 1e-9, 0.0])
+def test_the_readout_solves_the_augmented_normal_equations(ridge):
     gen = torch.Generator().manual_seed(2)
     X, Y = torch.randn(50, 4, generator=gen, dtype=DT) + 3, torch.randn(50, 2, generator=gen, dtype=DT) - 1
-    W_out, b_out = reservoir.ridge_readout(X, Y, 0.7)
+    readout = reservoir.Readout.fit(X, Y, ridge)
     X1 = np.hstack([X.numpy(), np.ones((50, 1))])
-    theta = np.linalg.solve(X1.T @ X1 + np.diag([0.7] * 4 + [0.0]), X1.T @ Y.numpy())
-    np.testing.assert_allclose(W_out.numpy(), theta[:4].T, atol=1e-12)
-    np.testing.assert_allclose(b_out.numpy(), theta[4], atol=1e-12)
+    theta = np.linalg.solve(X1.T @ X1 + np.diag([ridge] * 4 + [0.0]), X1.T @ Y.numpy())
+    np.testing.assert_allclose(readout.weights.numpy(), theta[:4].T, atol=1e-12)
+    np.testing.assert_allclose(readout.bias.numpy(), theta[4], atol=1e-12)
+    torch.testing.assert_close(readout(X[:3]), X[:3] @ readout.weights.T + readout.bias)
+    unaligned = [torch.empty(k * 37 + 1, dtype=DT) for k in range(5)]  # noqa: F841 (moves the next allocations)
+    assert torch.equal(reservoir.Readout.fit(X.clone(), Y.clone(), ridge).weights, readout.weights)
 
 
-def test_the_free_run_feeds_its_output_back_and_equals_driving_with_its_own_outputs():
+def test_the_closed_loop_feeds_its_output_back_and_equals_driving_with_its_own_outputs():
     gen = torch.Generator().manual_seed(3)
-    W_in, W = torch.randn(6, 1, generator=gen, dtype=DT), torch.randn(6, 6, generator=gen, dtype=DT) / 3
-    W_out, b_out = torch.randn(1, 6, generator=gen, dtype=DT) / 3, torch.randn(1, generator=gen, dtype=DT)
-    x0, u0 = torch.randn(6, generator=gen, dtype=DT), torch.randn(1, generator=gen, dtype=DT)
-    y = reservoir.free_run(W_in, W, W_out, b_out, x0, u0, 8, 0.4)
+    network = reservoir.EchoStateNetwork(reservoir.ESNConfig(n=6, spectral_radius=0.9, density=0.5, leak_rate=0.4))
+    readout = reservoir.Readout(torch.randn(1, 6, generator=gen, dtype=DT) / 3, torch.randn(1, generator=gen, dtype=DT))
+    x0, u0 = torch.randn(2, 6, generator=gen, dtype=DT), torch.randn(2, 1, generator=gen, dtype=DT)
+    y = network.generate(readout, x0, u0, 8)
+    assert y.shape == (8, 2, 1)
     fed = torch.cat([u0[None], y[:-1]])
-    states = reservoir.reservoir_states(fed, W_in, W, 0.4, x0=x0)
-    torch.testing.assert_close(y, states @ W_out.T + b_out)
+    torch.testing.assert_close(y, readout(network.drive(fed, start=x0)))
+    torch.testing.assert_close(network.generate(readout, x0[1], u0[1], 8), y[:, 1])
 
 
 # ----------------------------------------------------------------------------- the prediction set-up
@@ -137,9 +151,7 @@ def test_a_fitted_esn_predicts_far_better_than_the_mean_and_the_sweeps_have_one_
 
 
 def test_two_copies_of_a_contracting_reservoir_converge():
-    gen = torch.Generator().manual_seed(4)
-    W = reservoir.init_reservoir(50, 0.5, 0.2, gen)
-    W_in = torch.rand(50, 1, generator=gen, dtype=DT) - 0.5
+    network = reservoir.EchoStateNetwork(reservoir.ESNConfig(n=50, spectral_radius=0.5, density=0.2, input_scale=0.5))
     u = torch.tensor(reservoir.mackey_glass(200), dtype=DT)[:, None]
-    d = reservoir.state_distances(W, W_in, u, 1.0, torch.Generator().manual_seed(5))
+    d = reservoir.state_distances(network, u, torch.Generator().manual_seed(5))
     assert d.shape == (200,) and d[0] > 1 and d[-1] < 1e-12
