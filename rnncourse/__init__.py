@@ -15,8 +15,8 @@ The chapters and the exercise notebooks import its modules explicitly:
 * ``rnncourse.gated``: chapter 7's parameter counts, gradient norms through
   time of any recurrent step, and its runs of the adding problem;
 * ``rnncourse.seq2seq``: chapter 8's reversal task, GRU encoder-decoders with a
-  fixed context or additive attention, their training, decoding on a step
-  function, accuracy per length, beam comparisons and figures;
+  fixed context or additive attention, their training, greedy and beam
+  decoding on the model, accuracy per length, beam comparisons and figures;
 * ``rnncourse.reservoir``: chapter 9's Mackey–Glass integrator, NRMSE, echo
   state network (reservoir, states, ridge readout, closed loop), its
   prediction set-up, sweeps and figures;

@@ -4,18 +4,20 @@
 * :class:`Seq2Seq`: a small GRU encoder-decoder, either with one fixed context
   vector (Cho et al. 2014) or with additive attention over the encoder states
   (Bahdanau et al. 2015);
-* :func:`train_seq2seq`: seeded training with the masked loss;
-* :func:`step_function`: the decoder as ``step_fn(tokens (B,), state) -> (logits (B, V), state)``,
-  the interface of the exercises' decoders;
-* :func:`decode_greedy`, :func:`decode_beam`: the chapter's own decoders on that interface;
-* :func:`accuracy_by_length`, :func:`plot_accuracy_by_length`, :func:`plot_attention`.
+* :func:`masked_loss`, :func:`train_seq2seq`: the model's loss on a padded batch
+  and seeded training with it;
+* :func:`greedy_translate`, :func:`beam_translate`: the chapter's decoders, on the
+  model and its source strings directly (the exercises write decoders on a step
+  function instead);
+* :func:`beam_outputs`, :func:`accuracy_by_length`, :func:`plot_accuracy_by_length`,
+  :func:`plot_attention`: what the chapter's tables and figures show.
 
 Tokens: the digits 0-9, then ``PAD``, ``BOS`` and ``EOS``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import NamedTuple, Sequence
 
 import torch
 from torch import nn
@@ -23,15 +25,13 @@ from torch import nn
 from .tasks import _generator
 from .training import train
 
-__all__ = ["PAD", "BOS", "EOS", "VOCAB", "reversal_batch", "masked_nll", "Seq2Seq", "train_seq2seq",
-           "step_function", "decode_greedy", "decode_beam", "sequence_log_prob", "beam_outputs", "accuracy_by_length",
-           "plot_accuracy_by_length", "plot_attention"]
+__all__ = ["PAD", "BOS", "EOS", "VOCAB", "reversal_batch", "masked_loss", "Seq2Seq", "train_seq2seq",
+           "Translation", "Hypothesis", "greedy_translate", "beam_translate", "beam_outputs",
+           "accuracy_by_length", "plot_accuracy_by_length", "plot_attention"]
 
 DIGITS = 10
 PAD, BOS, EOS = 10, 11, 12
 VOCAB = 13
-
-StepFn = Callable[[torch.Tensor, torch.Tensor], tuple]
 
 
 def reversal_batch(rng: int | torch.Generator, B: int, min_len: int, max_len: int,
@@ -60,23 +60,6 @@ def reversal_batch(rng: int | torch.Generator, B: int, min_len: int, max_len: in
     tgt = torch.cat([tgt, torch.full((1, len(lengths)), PAD)])
     tgt[lengths, torch.arange(len(lengths))] = EOS
     return src, lengths, tgt
-
-
-def masked_nll(logits: torch.Tensor, targets: torch.Tensor, pad_id: int = PAD) -> torch.Tensor:
-    """Mean negative log-likelihood over the tokens that are not ``pad_id``:
-    logits (T, B, V), targets (T, B)."""
-    losses = nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten(), reduction="none")
-    keep = (targets.flatten() != pad_id).to(losses.dtype)
-    return (losses * keep).sum() / keep.sum()
-
-
-def additive_scores(query: torch.Tensor, keys_projected: torch.Tensor, W_q: nn.Linear, v: nn.Linear,
-                    mask: torch.Tensor) -> torch.Tensor:
-    """Attention weights softmax_s(v^T tanh(W_q q + W_k k(s))) with padding masked out.
-
-    query (..., B, H), keys_projected (S, B, A) = W_k k: returns (..., S, B)."""
-    energy = v(torch.tanh(W_q(query)[..., None, :, :] + keys_projected)).squeeze(-1)
-    return energy.masked_fill(~mask, float("-inf")).softmax(dim=-2)
 
 
 class Seq2Seq(nn.Module):
@@ -109,6 +92,14 @@ class Seq2Seq(nn.Module):
         mask = torch.arange(src.shape[0])[:, None] < lengths[None]
         return keys, context, torch.tanh(self.bridge(context)), mask
 
+    def attend(self, states: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor) -> tuple:
+        """The model's additive attention of decoder states (T, B, H) over its
+        encoder states keys (S, B, 2H), padding (mask False) excluded:
+        returns (contexts (T, B, 2H), weights (T, S, B))."""
+        energy = self.v(torch.tanh(self.W_q(states)[..., None, :, :] + self.W_k(keys))).squeeze(-1)
+        weights = energy.masked_fill(~mask, float("-inf")).softmax(dim=-2)
+        return (weights[..., None] * keys).sum(dim=-3), weights
+
     def decode(self, memory: tuple, inputs: torch.Tensor, s: torch.Tensor) -> tuple:
         """inputs (T, B) tokens fed to the decoder from state s (B, H):
         returns (logits (T, B, V), last state (B, H), weights (T, S, B) or None)."""
@@ -119,17 +110,36 @@ class Seq2Seq(nn.Module):
         states, last = self.decoder(x, s[None])
         weights = None
         if self.attention:
-            weights = additive_scores(states, self.W_k(keys), self.W_q, self.v, mask)
-            context = (weights[..., None] * keys).sum(dim=-3)
+            context, weights = self.attend(states, keys, mask)
         else:
             context = context.expand(states.shape[0], -1, -1)
         return self.out(torch.cat([states, context], dim=-1)), last[0], weights
+
+    def step(self, memory: tuple, fed: torch.Tensor, s: torch.Tensor) -> tuple:
+        """One decoder step of N rows: fed (N,) tokens, s (N, H). The memory
+        holds N sources, or one that every row shares (the hypotheses of a beam):
+        returns (logits (N, V), state (N, H), weights (S, N) or None)."""
+        keys, context, s0, mask = memory
+        rows = fed.shape[0]
+        if keys.shape[1] != rows:
+            keys, context, mask = keys.expand(-1, rows, -1), context.expand(rows, -1), mask.expand(-1, rows)
+        logits, s, weights = self.decode((keys, context, s0, mask), fed[None], s)
+        return logits[0], s, None if weights is None else weights[0]
 
     def forward(self, src: torch.Tensor, lengths: torch.Tensor, tgt: torch.Tensor) -> torch.Tensor:
         """Teacher-forced logits (L+1, B, V) of the targets ``tgt`` (L+1, B)."""
         memory = self.encode(src, lengths)
         inputs = torch.cat([torch.full_like(tgt[:1], BOS), tgt[:-1]])
         return self.decode(memory, inputs, memory[2])[0]
+
+
+def masked_loss(model: Seq2Seq, src: torch.Tensor, lengths: torch.Tensor, tgt: torch.Tensor) -> torch.Tensor:
+    """The model's teacher-forced loss on a padded batch (src (S, B), tgt (L+1, B)):
+    the mean negative log-likelihood over the target tokens that are not PAD."""
+    logits = model(src, lengths, tgt)
+    per_token = nn.functional.cross_entropy(logits.flatten(0, 1), tgt.flatten(), reduction="none")
+    real = (tgt.flatten() != PAD).to(per_token.dtype)
+    return (per_token * real).sum() / real.sum()
 
 
 @dataclass
@@ -146,108 +156,98 @@ def train_seq2seq(attention: bool, steps: int, seed: int = 0, batch_size: int = 
     data = torch.Generator().manual_seed(seed + 1)
 
     def loss(step: int) -> torch.Tensor:
-        src, lengths, tgt = reversal_batch(data, batch_size, min_len, max_len)
-        return masked_nll(model(src, lengths, tgt), tgt)
+        return masked_loss(model, *reversal_batch(data, batch_size, min_len, max_len))
 
     losses = train(model.parameters(), loss, steps, lr=lr, clip_norm=1.0)
     model.eval()
     return TrainedModel(model, losses)
 
 
-def step_function(model: Seq2Seq, src: torch.Tensor, lengths: torch.Tensor, record: list | None = None) -> tuple:
-    """The decoder of ``model`` on the source ``src`` (S, B) as ``(step_fn, s0)``.
-
-    ``step_fn(tokens (N,), state (N, H)) -> (logits (N, V), state)``; N is B, or
-    any number of copies of a single source (B = 1: the beams of beam search).
-    When ``record`` is a list, each call appends its attention weights (S, N)."""
-    with torch.no_grad():
-        memory = model.encode(src, lengths)
-
-    def step_fn(tokens: torch.Tensor, state: torch.Tensor) -> tuple:
-        n = tokens.shape[0]
-        keys, context, s0, mask = memory
-        if keys.shape[1] != n:          # one source, n beams
-            keys, context, mask = keys.expand(-1, n, -1), context.expand(n, -1), mask.expand(-1, n)
-        with torch.no_grad():
-            logits, state, weights = model.decode((keys, context, s0, mask), tokens[None], state)
-        if record is not None and weights is not None:
-            record.append(weights[0])
-        return logits[0], state
-
-    return step_fn, memory[2]
+class Translation(NamedTuple):
+    """Greedy outputs of a batch: tokens (B, L) without BOS, each row padded with
+    EOS after its first EOS; lengths (B,) up to and including that EOS (max_len
+    when there is none); attention (L, S, B), or None when not recorded or the
+    model has no attention."""
+    tokens: torch.Tensor
+    lengths: torch.Tensor
+    attention: torch.Tensor | None
 
 
-def decode_greedy(step_fn: StepFn, state: torch.Tensor, max_len: int) -> tuple:
-    """Greedy decoding from BOS: returns (tokens (B, L), lengths (B,)); each row
-    stops at its EOS (counted in its length) and is padded with EOS."""
-    B = state.shape[0]
-    tokens = torch.full((B,), BOS)
-    done = torch.zeros(B, dtype=torch.bool)
-    lengths = torch.full((B,), max_len)
-    out = []
-    for t in range(max_len):
-        logits, state = step_fn(tokens, state)
-        tokens = torch.where(done, EOS, logits.argmax(dim=-1))
-        out.append(tokens)
-        ended = ~done & (tokens == EOS)
-        lengths[ended] = t + 1
-        done = done | ended
-        if done.all():
-            break
-    return torch.stack(out, dim=1), lengths
+@torch.no_grad()
+def greedy_translate(model: Seq2Seq, src: torch.Tensor, lengths: torch.Tensor, max_len: int,
+                     record_attention: bool = False) -> Translation:
+    """Translate the sources src (S, B) greedily: the most probable token at each
+    step is fed back, until every row has produced EOS or max_len tokens."""
+    memory = model.encode(src, lengths)
+    s, fed = memory[2], torch.full((src.shape[1],), BOS)
+    said_eos = torch.zeros(src.shape[1], dtype=torch.bool)
+    produced, weights = [], []
+    while len(produced) < max_len and not said_eos.all():
+        logits, s, w = model.step(memory, fed, s)
+        fed = logits.argmax(dim=-1)              # rows that have ended go on: their tokens are replaced below
+        said_eos |= fed == EOS
+        produced.append(fed)
+        weights.append(w)
+    tokens = torch.stack(produced, dim=1)
+    ended = (tokens == EOS).cumsum(dim=1) > 0                       # at and after the first EOS
+    out_lengths = torch.where(ended[:, -1], (~ended).sum(dim=1) + 1, max_len)
+    attention = torch.stack(weights) if record_attention and model.attention else None
+    return Translation(tokens.masked_fill(ended, EOS), out_lengths, attention)
 
 
-def decode_beam(step_fn: StepFn, state: torch.Tensor, beam_size: int, max_len: int,
-                length_penalty: float = 0.0) -> tuple:
-    """Beam search for one sequence (state (1, H)): returns (tokens (L,), score)
-    with score = sum of log-probabilities / length**length_penalty, the length
-    counting EOS. Finished hypotheses leave the beam; the best of the finished
-    and the live ones at the end is returned."""
-    prefixes = torch.empty(1, 0, dtype=torch.long)
-    scores = torch.zeros(1, dtype=torch.float64)
-    finished = []
-    for t in range(1, max_len + 1):
-        last = prefixes[:, -1] if t > 1 else torch.full((1,), BOS)
-        logits, state = step_fn(last, state)
-        total = (scores[:, None] + logits.double().log_softmax(dim=-1)).flatten()
-        best = total.topk(min(beam_size, total.numel())).indices
-        beam, token = best // logits.shape[-1], best % logits.shape[-1]
-        extended = torch.cat([prefixes[beam], token[:, None]], dim=1)
-        ends = token == EOS
-        finished += [(extended[i], total[best[i]].item()) for i in ends.nonzero().flatten().tolist()]
-        prefixes, scores, state = extended[~ends], total[best][~ends], state[beam[~ends]]
-        if len(prefixes) == 0:
-            break
-    candidates = finished + [(prefixes[i], scores[i].item()) for i in range(len(prefixes))]
-    tokens, total = max(candidates, key=lambda c: c[1] / len(c[0]) ** length_penalty)
-    return tokens, total / len(tokens) ** length_penalty
+class Hypothesis(NamedTuple):
+    """A decoded prefix: its tokens (without BOS) and the sum of their log-probabilities."""
+    tokens: tuple
+    log_prob: float
+
+    def score(self, length_penalty: float) -> float:
+        """log_prob / length**length_penalty, the length counting EOS."""
+        return self.log_prob / len(self.tokens) ** length_penalty
 
 
-def sequence_log_prob(step_fn: StepFn, state: torch.Tensor, tokens: torch.Tensor) -> float:
-    """Sum of the log-probabilities the decoder gives to ``tokens`` (L,) after BOS (one sequence)."""
-    inputs = torch.cat([torch.tensor([BOS]), tokens[:-1]])
-    total = 0.0
-    for fed, next_token in zip(inputs, tokens):
-        logits, state = step_fn(fed[None], state)
-        total += logits.double().log_softmax(dim=-1)[0, next_token].item()
-    return total
+@torch.no_grad()
+def beam_translate(model: Seq2Seq, src: torch.Tensor, lengths: torch.Tensor, beam_size: int, max_len: int,
+                   length_penalty: float = 0.0) -> Hypothesis:
+    """Beam search for one source (src (S, 1), lengths (1,)). The live
+    hypotheses are the rows of the decoder's state; at each step the beam_size
+    best extensions of all of them are kept, in order, and those ending in EOS
+    join the finished ones. Returns the hypothesis of best :meth:`Hypothesis.score`
+    among the finished and those still live after max_len tokens (the first one on a tie)."""
+    memory = model.encode(src, lengths)
+    live, s, finished = [Hypothesis((), 0.0)], memory[2], []
+    while live and len(live[0].tokens) < max_len:
+        fed = torch.tensor([h.tokens[-1] if h.tokens else BOS for h in live])
+        logits, s, _ = model.step(memory, fed, s)
+        so_far = torch.tensor([h.log_prob for h in live], dtype=torch.float64)
+        sums = logits.double().log_softmax(dim=-1) + so_far[:, None]        # (live, V): every extension
+        values, best = sums.flatten().topk(min(beam_size, sums.numel()))
+        survivors, rows = [], []
+        for value, row, token in zip(values.tolist(), (best // VOCAB).tolist(), (best % VOCAB).tolist()):
+            child = Hypothesis(live[row].tokens + (token,), value)
+            if token == EOS:
+                finished.append(child)
+            else:
+                survivors.append(child)
+                rows.append(row)
+        live, s = survivors, s[rows]
+    return max(finished + live, key=lambda h: h.score(length_penalty))
 
 
 def beam_outputs(model: Seq2Seq, src: torch.Tensor, lengths: torch.Tensor, tgt: torch.Tensor,
                  beams: Sequence[int], length_penalty: float = 0.0, extra: int = 5) -> dict:
-    """Beam search of every source sequence (one at a time) with each beam size:
-    {beam: {"log_prob": (B,), "exact": (B,) bool, "length": (B,)}} with log_prob the
-    sum of the log-probabilities of the returned tokens and length their number (EOS counted)."""
+    """Beam search of every source sequence (one at a time, max_len its length + extra)
+    with each beam size: {beam: {"log_prob": (B,), "exact": (B,) bool, "length": (B,)}}
+    with log_prob the sum of the log-probabilities of the returned tokens and length
+    their number (EOS counted)."""
     results = {k: {"log_prob": [], "exact": [], "length": []} for k in beams}
     for b in range(src.shape[1]):
         n = int(lengths[b])
-        step_fn, s0 = step_function(model, src[:n, b:b + 1], lengths[b:b + 1])
-        want = tgt[:n + 1, b]
+        want = tuple(tgt[:n + 1, b].tolist())
         for k in beams:
-            tokens, score = decode_beam(step_fn, s0, k, n + extra, length_penalty)
-            results[k]["log_prob"].append(score * len(tokens) ** length_penalty)
-            results[k]["exact"].append(len(tokens) == n + 1 and bool((tokens == want).all()))
-            results[k]["length"].append(len(tokens))
+            best = beam_translate(model, src[:n, b:b + 1], lengths[b:b + 1], k, n + extra, length_penalty)
+            results[k]["log_prob"].append(best.log_prob)
+            results[k]["exact"].append(best.tokens == want)
+            results[k]["length"].append(len(best.tokens))
     return {k: {key: torch.tensor(values) for key, values in r.items()} for k, r in results.items()}
 
 
@@ -258,8 +258,7 @@ def accuracy_by_length(model: Seq2Seq, lengths: Sequence[int], per_length: int =
     results = {}
     for n in lengths:
         src, src_len, tgt = reversal_batch(seed + n, per_length, n, n)
-        step_fn, s0 = step_function(model, src, src_len)
-        tokens, _ = decode_greedy(step_fn, s0, max_len=n + 1)
+        tokens = greedy_translate(model, src, src_len, max_len=n + 1).tokens
         out = torch.full((n + 1, per_length), -1)
         out[:tokens.shape[1]] = tokens.T
         right = out == tgt

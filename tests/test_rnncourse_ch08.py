@@ -29,13 +29,14 @@ def test_reversal_batch_is_seeded_and_takes_given_lengths():
         seq2seq.reversal_batch(0, 3, 5, 4)
 
 
-def test_masked_nll_is_the_mean_over_real_tokens():
+def test_the_masked_loss_is_the_mean_over_real_tokens():
     torch.manual_seed(0)
-    logits = torch.randn(4, 2, 13, dtype=torch.float64)
-    targets = torch.tensor([[1, 2], [3, EOS], [EOS, PAD], [PAD, PAD]])
-    by_hand = [-torch.log_softmax(logits[t, b], 0)[targets[t, b]] for t in range(4) for b in range(2)
-               if targets[t, b] != PAD]
-    assert torch.allclose(seq2seq.masked_nll(logits, targets), sum(by_hand) / len(by_hand))
+    model = seq2seq.Seq2Seq(True, hidden=8, embed=4, attention_size=5).double()
+    src, lengths, tgt = seq2seq.reversal_batch(2, 3, 2, 5)
+    log_probs = torch.log_softmax(model(src, lengths, tgt), dim=-1)
+    by_hand = [-log_probs[t, b, tgt[t, b]] for b, n in enumerate(lengths.tolist()) for t in range(n + 1)]
+    assert (tgt == PAD).any()
+    assert torch.allclose(seq2seq.masked_loss(model, src, lengths, tgt), sum(by_hand) / len(by_hand))
 
 
 @pytest.mark.parametrize("attention", [False, True])
@@ -59,52 +60,72 @@ def test_attention_weights_are_zero_on_padding_and_sum_to_one():
     assert torch.allclose(weights.sum(dim=1), torch.ones(tgt.shape[0], 3, dtype=torch.float64))
 
 
-def _table_step(table):
-    """A step function whose logits at step t are table[t][token fed] (one state row per hypothesis)."""
-    def step_fn(tokens, state):
-        return table[state[:, 0].long(), tokens], state + 1
-    return step_fn
+def _tiny_model(seed):
+    """An untrained float64 model with sharp outputs that depend on the source
+    and the step alone (no output bias)."""
+    torch.manual_seed(seed)
+    model = seq2seq.Seq2Seq(True, hidden=8, embed=4, attention_size=5).double().eval()
+    with torch.no_grad():
+        model.out.weight *= 4.0
+        model.out.bias.zero_()
+    return model
 
 
-def _exhaustive_best(table, max_len, alpha):
-    """The best sequence (ending at its first EOS, or max_len long) by brute force."""
-    V, best = table.shape[-1], (None, -math.inf)
+def _teacher_forced_log_probs(model, src, lengths, sequences):
+    """Sum of log-probabilities of each of ``sequences`` (N, L) for the one source src (S, 1)."""
+    N = sequences.shape[0]
+    logits = model(src.expand(-1, N), lengths.expand(N), sequences.T)
+    return torch.log_softmax(logits, dim=-1).gather(-1, sequences.T[..., None]).squeeze(-1).sum(dim=0)
+
+
+def _exhaustive_best(model, src, lengths, max_len, alpha):
+    """The best sequence (ending at its first EOS, or max_len long) by enumerating them all."""
+    others = [t for t in range(seq2seq.VOCAB) if t != EOS]
+    best = (None, -math.inf)
     for L in range(1, max_len + 1):
-        for tokens in itertools.product(range(V), repeat=L):
-            if EOS in tokens[:-1] or (tokens[-1] != EOS and L < max_len):
-                continue
-            fed, total = (BOS,) + tokens[:-1], 0.0
-            for t, (a, b) in enumerate(zip(fed, tokens)):
-                total += torch.log_softmax(table[t, a], 0)[b].item()
-            if total / L ** alpha > best[1]:
-                best = (tokens, total / L ** alpha)
+        sequences = [prefix + (EOS,) for prefix in itertools.product(others, repeat=L - 1)]
+        if L == max_len:
+            sequences += list(itertools.product(others, repeat=L))
+        scores = _teacher_forced_log_probs(model, src, lengths, torch.tensor(sequences)) / L ** alpha
+        i = int(scores.argmax())
+        if scores[i] > best[1]:
+            best = (sequences[i], scores[i].item())
     return best
 
 
 @pytest.mark.parametrize("alpha", [0.0, 1.0])
 def test_a_wide_beam_finds_the_best_sequence_and_beam_one_is_greedy(alpha):
-    g = torch.Generator().manual_seed(7)
-    table = torch.randn(4, 13, 13, generator=g, dtype=torch.float64)
-    table[..., :10] -= 3.0                               # few competitors: digits 0..9 unlikely
-    table[..., 0] += 3.5
-    step_fn, state = _table_step(table), torch.zeros(1, 1)
-    tokens, score = seq2seq.decode_beam(step_fn, state, beam_size=13 ** 3, max_len=4, length_penalty=alpha)
-    want_tokens, want_score = _exhaustive_best(table, 4, alpha)
-    assert tuple(tokens.tolist()) == want_tokens and math.isclose(score, want_score, rel_tol=1e-9)
-    assert math.isclose(seq2seq.sequence_log_prob(step_fn, state, tokens), score * len(tokens) ** alpha,
-                        rel_tol=1e-9)
-    greedy, lengths = seq2seq.decode_greedy(step_fn, state, max_len=4)
-    beam_one, _ = seq2seq.decode_beam(step_fn, state, beam_size=1, max_len=4)
-    assert torch.equal(greedy[0, :lengths[0]], beam_one)
+    model = _tiny_model(3)
+    src, lengths, _ = seq2seq.reversal_batch(7, 1, 3, 3)
+    best = seq2seq.beam_translate(model, src, lengths, beam_size=13 ** 3, max_len=4, length_penalty=alpha)
+    want_tokens, want_score = _exhaustive_best(model, src, lengths, 4, alpha)
+    assert best.tokens == want_tokens and math.isclose(best.score(alpha), want_score, rel_tol=1e-9)
+    log_prob = _teacher_forced_log_probs(model, src, lengths, torch.tensor([best.tokens])).item()
+    assert math.isclose(best.log_prob, log_prob, rel_tol=1e-9)
+    greedy = seq2seq.greedy_translate(model, src, lengths, max_len=4)
+    beam_one = seq2seq.beam_translate(model, src, lengths, beam_size=1, max_len=4)
+    assert greedy.tokens[0, :greedy.lengths[0]].tolist() == list(beam_one.tokens)
+
+
+def test_a_length_penalty_favours_longer_outputs():
+    model = _tiny_model(1)
+    src, lengths, _ = seq2seq.reversal_batch(7, 1, 3, 3)
+    short, long = (seq2seq.beam_translate(model, src, lengths, 13 ** 3, 4, alpha) for alpha in (0.0, 1.0))
+    assert len(short.tokens) < len(long.tokens) and short.log_prob > long.log_prob
 
 
 def test_greedy_stops_each_row_at_its_eos_and_pads_with_eos():
-    table = torch.full((2, 6, 13), -5.0)
-    table[0, :, 1], table[0, 2, EOS] = 1.0, 9.0           # row 0 ends at step 3
-    table[1, :, 2], table[1, 0, EOS] = 1.0, 9.0           # row 1 at step 1
-    step_fn = lambda tokens, state: (table[torch.arange(2), state.long()], state + 1)  # noqa: E731
-    tokens, lengths = seq2seq.decode_greedy(step_fn, torch.zeros(2), max_len=6)
-    assert lengths.tolist() == [3, 1] and tokens.tolist() == [[1, 1, EOS], [EOS, EOS, EOS]]
+    model = _tiny_model(1)
+    src, lengths, _ = seq2seq.reversal_batch(5, 8, 2, 6)
+    out = seq2seq.greedy_translate(model, src, lengths, max_len=6)
+    assert out.tokens.shape[1] == int(out.lengths.max()) == 6 and (out.tokens[:, :-1] == EOS).any()
+    for b, n in enumerate(lengths.tolist()):
+        alone = []                                       # greedy by hand, one teacher-forced run per token
+        while len(alone) < 6 and EOS not in alone:
+            fed = torch.tensor(alone + [PAD])[:, None]
+            alone.append(int(model(src[:n, b:b + 1], lengths[b:b + 1], fed)[-1, 0].argmax()))
+        assert out.lengths[b] == len(alone) and out.tokens[b, :len(alone)].tolist() == alone
+        assert (out.tokens[b, len(alone):] == EOS).all()
 
 
 def test_a_small_training_run_learns_and_is_reproducible():
@@ -118,16 +139,15 @@ def test_a_small_training_run_learns_and_is_reproducible():
     assert by_beam[1]["log_prob"].shape == (3,) and by_beam[2]["exact"].dtype == torch.bool
 
 
-def test_the_step_function_records_attention_and_the_plots_draw():
+def test_greedy_records_attention_and_the_plots_draw():
     torch.manual_seed(3)
     model = seq2seq.Seq2Seq(True, hidden=8, embed=4, attention_size=5).eval()
     src, lengths, _ = seq2seq.reversal_batch(1, 1, 5, 5)
-    recorded = []
-    step_fn, s0 = seq2seq.step_function(model, src, lengths, record=recorded)
-    tokens, _ = seq2seq.decode_greedy(step_fn, s0, max_len=4)
-    assert len(recorded) == tokens.shape[1] and recorded[0].shape == (5, 1)
+    out = seq2seq.greedy_translate(model, src, lengths, max_len=4, record_attention=True)
+    assert out.attention.shape == (out.tokens.shape[1], 5, 1)
+    assert torch.allclose(out.attention.sum(dim=1), torch.ones(out.tokens.shape[1], 1))
     fig = Figure()
     ax1, ax2 = fig.subplots(1, 2)
     seq2seq.plot_accuracy_by_length(ax1, {"a": {5: (0.5, 0.9), 10: (0.1, 0.5)}}, train_range=(5, 8))
-    seq2seq.plot_attention(ax2, torch.stack(recorded)[:, :, 0].numpy(), src[:, 0].tolist(), tokens[0].tolist())
+    seq2seq.plot_attention(ax2, out.attention[:, :, 0].numpy(), src[:, 0].tolist(), out.tokens[0].tolist())
     assert ax1.get_lines() and ax2.images
