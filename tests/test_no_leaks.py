@@ -1,6 +1,7 @@
 """No solution code and no hidden test reaches students: not in exercises/,
-not anywhere in the built website (HTML, _sources, downloads); and the
-website loads nothing remote."""
+not anywhere in the built website (HTML, _sources, downloads), not in the
+public package they import (rnncourse, which the sandbox mounts too); and
+the website loads nothing remote."""
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -110,6 +111,22 @@ def leaks_in(path: Path) -> list:
 def test_no_solution_or_hidden_test(path: Path):
     found = leaks_in(path)
     assert not found, f"{path} shows: {found[:3]}"
+
+
+GRADED_NAMES = {spec.name for specs in CHAPTERS.values() for spec in specs}
+PUBLIC_MODULES = sorted(paths.PUBLIC_PACKAGE.glob("*.py"))
+
+
+@pytest.mark.parametrize("module", PUBLIC_MODULES, ids=lambda p: p.name)
+def test_public_package_holds_no_solution(module: Path):
+    """The chapters' shared code may compute what an exercise asks, but never
+    under a graded function's name (an answer would be one import away) and
+    never with the reference's own lines."""
+    defined = {line.split("(")[0].removeprefix("def ").strip()
+               for line in module.read_text().splitlines() if line.lstrip().startswith("def ")}
+    assert not defined & GRADED_NAMES, f"{module.name} defines graded functions: {sorted(defined & GRADED_NAMES)}"
+    found = leaks_in(module)
+    assert not found, f"{module.name} holds solution lines: {found[:3]}"
 
 
 class ResourceLinks(HTMLParser):
