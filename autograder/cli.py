@@ -103,9 +103,9 @@ def release(args) -> int:
     return 0
 
 
-def _add_class_options(parser) -> None:
-    parser.add_argument("--workers", type=int, default=default_workers(),
-                        help="notebooks graded at once (default: the number of cores, %(default)s)")
+def _add_class_options(parser, workers: int, why: str) -> None:
+    parser.add_argument("--workers", type=int, default=workers,
+                        help=f"notebooks graded at once (default: {why}, %(default)s)")
     parser.add_argument("--executor", choices=ENGINES, default="local",
                         help="local processes, or Dask distributed (default: %(default)s)")
     parser.add_argument("--scheduler", help="with --executor dask: a running cluster's scheduler address "
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     grade_parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
     grade_parser.add_argument("--json", action="store_true", help="print the report as JSON")
     grade_parser.add_argument("--assignment", choices=sorted(CHAPTERS), help="default: from the file name")
-    _add_class_options(grade_parser)
+    _add_class_options(grade_parser, default_workers(), "the number of cores")
     grade_parser.add_argument("--csv", help="folder: also write the scores to this CSV file")
     grade_parser.add_argument("--feedback", help="folder: also write one feedback file per submission here")
     grade_parser.set_defaults(run=grade)
@@ -131,7 +131,8 @@ def main(argv=None) -> int:
     class_parser.add_argument("assignment", help="the assignment, e.g. ch02")
     class_parser.add_argument("--course", default=".", help="the nbgrader course directory (default: here)")
     class_parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
-    _add_class_options(class_parser)
+    # this process records every student through nbgrader, the slowest step: it keeps a core
+    _add_class_options(class_parser, max(1, default_workers() - 1), "the number of cores less one")
     class_parser.add_argument("--csv", help="the class's scores (default: COURSE/ASSIGNMENT_scores.csv)")
     class_parser.add_argument("--force", action="store_true", help="regrade students whose files are unchanged")
     class_parser.add_argument("--quiet", action="store_true", help="no progress bar")
