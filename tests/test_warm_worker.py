@@ -86,11 +86,14 @@ PROBE = '''
 import builtins, os, signal, sys, threading
 import torch
 traces = []
+mounts = {line.split()[4] for line in open("/proc/self/mountinfo")}   # the sandbox's own binds
 for folder in ("/tmp", "/dev/shm", "/dev/mqueue"):
     for root, dirs, files in os.walk(folder):
+        dirs[:] = [name for name in dirs if os.path.join(root, name) not in mounts]
         traces += [os.path.join(root, name) for name in files if name != ".output"]
         traces += [os.path.join(root, name) for name in dirs   # torch's own cache folder is made at start
-                   if name not in ("grader", "submission", "torchinductor_root")]
+                   if name not in ("grader", "submission", "torchinductor_root")
+                   and not any(mount.startswith(os.path.join(root, name) + "/") for mount in mounts)]
 for kind in ("shm", "msg", "sem"):
     traces += [f"sysv {kind}"] * (len(open(f"/proc/sysvipc/{kind}").read().splitlines()) - 1)
 mine = {1, os.getpid(), os.getppid()}

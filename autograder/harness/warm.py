@@ -118,7 +118,16 @@ def end_submission(submission: int) -> dict:
     return {"ok": True, "status": status, "peak_bytes": peak}
 
 
-def _empty(folder: str) -> None:
+def mounts() -> set:
+    """The sandbox's mount points (its read-only binds can lie below /tmp
+    when the course's checkout does)."""
+    with open("/proc/self/mountinfo") as table:
+        return {line.split()[4] for line in table}
+
+
+def _empty(folder: str, keep: set) -> None:
+    """Remove what ``folder`` holds, except the mount points in ``keep`` and
+    the folders that lead to them (whose other contents go)."""
     def unlock(function, path, _):
         os.chmod(os.path.dirname(path), 0o700)
         os.chmod(path, 0o700)
@@ -130,8 +139,12 @@ def _empty(folder: str) -> None:
         return
     for name in names:
         path = os.path.join(folder, name)
+        if path in keep:
+            continue
         try:
-            if os.path.isdir(path) and not os.path.islink(path):
+            if any(mount.startswith(path + "/") for mount in keep):
+                _empty(path, keep)
+            elif os.path.isdir(path) and not os.path.islink(path):
                 shutil.rmtree(path, onerror=unlock)
             else:
                 os.unlink(path)
@@ -153,16 +166,16 @@ def _remove_ipc() -> None:
             remove(identifier, 0, None) if kind != "sem" else remove(identifier, 0, 0, None)  # IPC_RMID
 
 
-def wipe(scratch: str, sandboxed: bool) -> None:
+def wipe(scratch: str, sandboxed: bool, keep: set) -> None:
     """What a submission wrote where the next one could see it."""
     for folder in (WRITABLE if sandboxed else ()) + (scratch,):
-        _empty(folder)
+        _empty(folder, keep)
     if sandboxed:
         _remove_ipc()
 
 
 def serve(control: socket.socket, device: str, scratch: str, sandboxed: bool, defaults: dict) -> None:
-    submission = None
+    submission, keep = None, mounts()
     while True:
         packet, fds, _, _ = socket.recv_fds(control, 1 << 16, 1)
         if not packet:
@@ -180,7 +193,7 @@ def serve(control: socket.socket, device: str, scratch: str, sandboxed: bool, de
             reply = {"ok": True}
         elif message["op"] == "end":
             reply = end_submission(submission)
-            wipe(scratch, sandboxed)
+            wipe(scratch, sandboxed, keep)
         else:
             reply = {"ok": False, "error": f"unknown op {message['op']!r}"}
         control.send(json.dumps(reply).encode())
