@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from .builders import shape_of, with_replaced
-from .core import Case, Check, Dims, Inputs, Spec, matches_reference, seed_for
+from .core import Case, Check, Dims, Inputs, Spec, matches_reference, operator_names, seed_for, without_operators
 
 # The operators of PyTorch's recurrent layers and cells, on every backend:
 # aten::lstm, aten::lstm_cell, aten::gru_cell, aten::rnn_tanh(_cell), aten::mkldnn_rnn_layer,
@@ -22,21 +22,15 @@ SATURATING = 1000.0     # scale of all weights and biases in the saturated-gates
 
 
 def recurrent_kernels(op_names: list) -> list:
-    """The names among ``op_names`` ('aten::NAME' or 'aten::NAME.overload') that
-    belong to PyTorch's recurrent kernels."""
-    return [name for name in op_names if RECURRENT_KERNEL.search(name.split("::")[-1].split(".")[0])]
+    """The names among ``op_names`` that belong to PyTorch's recurrent kernels."""
+    return operator_names(op_names, RECURRENT_KERNEL.search)
 
 
 def writes_the_equations(judge):
     """``judge``, after failing any call that reached a recurrent kernel."""
-    def judged(case, reference, student, device):
-        kernels = recurrent_kernels(student.get("op_names", [])) if student["ok"] else []
-        if kernels:
-            return (f"it ran PyTorch's own recurrent kernel {kernels[0]} (torch.nn.LSTM, LSTMCell, GRUCell, "
-                    "torch.lstm_cell, torch._VF, ...), which earns no points here: write the gates' equations "
-                    "with tensor operations")
-        return judge(case, reference, student, device)
-    return judged
+    return without_operators(judge, recurrent_kernels, lambda kernel: (
+        f"it ran PyTorch's own recurrent kernel {kernel} (torch.nn.LSTM, LSTMCell, GRUCell, torch.lstm_cell, "
+        "torch._VF, ...), which earns no points here: write the gates' equations with tensor operations"))
 
 
 MAIN_JUDGE = writes_the_equations(matches_reference(mutation=False))

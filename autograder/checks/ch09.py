@@ -21,7 +21,8 @@ import math
 import torch
 
 from .builders import shape_of, with_replaced
-from .core import Case, Check, Dims, Inputs, Spec, matches_reference, raises, seed_for
+from .core import (Case, Check, Dims, Inputs, Spec, matches_reference, operator_names, raises, seed_for,
+                   without_operators)
 
 EIGENVALUE_TOLERANCE = 1e-6         # relative, on the largest |eigenvalue|
 
@@ -185,20 +186,16 @@ INVERSE = "inv"     # every inverse-computing aten operator has it in its name (
 
 
 def inverses(op_names: list) -> list:
-    """The names among ``op_names`` ('aten::NAME' or 'aten::NAME.overload') of operators that invert a matrix."""
-    return [name for name in op_names if INVERSE in name.split("::")[-1].split(".")[0]]
+    """The names among ``op_names`` of operators that invert a matrix."""
+    return operator_names(op_names, lambda name: INVERSE in name)
 
 
 def solves_a_system(judge):
     """``judge``, after failing any call that reached an inverse."""
-    def judged(case, reference, student, device):
-        found = inverses(student.get("op_names", [])) if student["ok"] else []
-        if found:
-            return (f"it computed a matrix inverse ({found[0]}): solve the normal equations as a linear system "
-                    "(torch.linalg.solve, torch.linalg.lstsq or a Cholesky factorisation), which is cheaper "
-                    "and more accurate than inverting")
-        return judge(case, reference, student, device)
-    return judged
+    return without_operators(judge, inverses, lambda inverse: (
+        f"it computed a matrix inverse ({inverse}): solve the normal equations as a linear system "
+        "(torch.linalg.solve, torch.linalg.lstsq or a Cholesky factorisation), which is cheaper and more "
+        "accurate than inverting"))
 
 
 def ridge_args(inputs: Inputs, d: Dims, ridge: float = 0.3) -> dict:

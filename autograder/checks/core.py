@@ -285,6 +285,24 @@ def matches_reference(tol: Optional[tuple] = None, grads: bool = False, mutation
     return judge
 
 
+def operator_names(op_names: list, matches: Callable[[str], object]) -> list:
+    """The names among ``op_names`` ('aten::NAME' or 'aten::NAME.overload', as
+    ``Case.record_ops`` reports them) whose NAME ``matches``."""
+    return [name for name in op_names if matches(name.split("::")[-1].split(".")[0])]
+
+
+def without_operators(judge: Judge, forbidden: Callable[[list], list], why: Callable[[str], str]) -> Judge:
+    """``judge``, after failing any call that reached an operator the exercise
+    must not use: ``forbidden(op_names)`` lists them, ``why(first one)`` says so
+    (the case must record its operators, ``Case.record_ops``)."""
+    def judged(case, reference, student, device):
+        found = forbidden(student.get("op_names", [])) if student["ok"] else []
+        if found:
+            return why(found[0])
+        return judge(case, reference, student, device)
+    return judged
+
+
 def _first_dtype(description: dict) -> str:
     if description["kind"] == "tensor":
         return description["dtype"]
