@@ -37,11 +37,30 @@ def hand_in(root: Path, student: str, assignment: str, nb, timestamp: datetime) 
     (folder / "timestamp.txt").write_text(stamp)
 
 
+def _alembic_on_path() -> dict:
+    """The environment nbgrader needs: it calls the alembic executable."""
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+
+
+def generate_assignments(root: Path, *assignments: str) -> None:
+    """``nbgrader generate_assignment ASSIGNMENT --force`` for each assignment,
+    through nbgrader's API in this process: the same converter as the app,
+    without starting it (about 10 s) once per assignment."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    os.environ["PATH"] = _alembic_on_path()["PATH"]
+    api = NbGraderAPI(config=PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config())
+    for assignment in assignments:
+        result = api.generate_assignment(assignment, force=True)
+        if not result["success"]:
+            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{result.get('log', '')[-3000:]}")
+
+
 def run_nbgrader(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run ``nbgrader ARGS`` in the course ``root``; raise RuntimeError with its
     output if it fails. nbgrader calls the alembic executable, hence PATH."""
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=env,
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=_alembic_on_path(),
                           capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")

@@ -14,7 +14,7 @@ from nbgrader.api import Gradebook
 from autograder.executors import LocalProcesses
 from autograder.jobs import Job, run_job
 from autograder.nbgrader_class import Sanitiser, autograde_class, course_api
-from autograder.nbgrader_course import make_course, run_nbgrader as nbgrader
+from autograder.nbgrader_course import generate_assignments, make_course
 from autograder.sandbox import Limits
 from autograder.submissions import release, solved, write
 
@@ -50,7 +50,7 @@ def kinds() -> dict:
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("scale") / "course")
-    nbgrader(course, "generate_assignment", CHAPTER, "--force")
+    generate_assignments(course, CHAPTER)
     students = {}
     for kind, (build, count) in kinds().items():
         nb = build()

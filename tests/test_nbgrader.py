@@ -10,7 +10,7 @@ from nbgrader.api import Gradebook
 
 from autograder import paths
 from autograder.checks import CHAPTERS
-from autograder.nbgrader_course import make_course, run_nbgrader as nbgrader
+from autograder.nbgrader_course import generate_assignments, make_course, run_nbgrader as nbgrader
 from autograder.submissions import release, solved, write
 
 from .banks import first_wrong_answer
@@ -37,8 +37,7 @@ def course(tmp_path_factory):
     """A course directory using the repository's nbgrader configuration, with
     the assignment released and autograded for three students."""
     course = make_course(tmp_path_factory.mktemp("course"))
-    for chapter in CHAPTERS:
-        nbgrader(course, "generate_assignment", chapter, "--force")
+    generate_assignments(course, *CHAPTERS)
     for student, build in STUDENTS.items():
         write(build(), course / "submitted" / student / CHAPTER / f"{CHAPTER}.ipynb")
         nbgrader(course, "db", "student", "add", student)
