@@ -236,6 +236,14 @@ CLOCKWORK_HINT = ("At step t = 0, 1, ... module g updates iff t % periods[g] == 
                   "unit i reads unit j iff the period of j's module is >= that of i's (compare the periods, "
                   "not the module numbers).")
 
+def alpha_range_check(cases) -> Check:
+    """The check of the range of alpha that both leaky functions share."""
+    return Check("alpha in [0, 1] is accepted, outside it raises ValueError",
+                 "Accept 0 <= alpha <= 1 (the ends included), for a number and for every entry of a tensor; "
+                 "raise ValueError otherwise.",
+                 cases, matches_reference(mutation=False))
+
+
 SPECS = [
     Spec("leaky_average", make_leaky_average, grad_wrt=(0,), bad_shapes=bad_leaky_average, extra_checks=[
         Check("starts from mu0 when it is given",
@@ -247,19 +255,13 @@ SPECS = [
         Check("one alpha per unit",
               "A tensor alpha broadcasts against one step v[t] (its last dimension is the units').",
               _average_per_unit, matches_reference(grads=True)),
-        Check("alpha in [0, 1] is accepted, outside it raises ValueError",
-              "Accept 0 <= alpha <= 1 (the ends included), for a number and for every entry of a tensor; "
-              "raise ValueError otherwise.",
-              _average_alpha_range, matches_reference(mutation=False)),
+        alpha_range_check(_average_alpha_range),
     ]),
     Spec("leaky_rnn_forward", make_leaky_rnn, grad_wrt=NETWORK, bad_shapes=bad_leaky_rnn, extra_checks=[
         Check("one alpha per unit",
               "A tensor alpha (H,) scales each unit's own old state: it broadcasts against a state (B, H).",
               _leaky_rnn_per_unit, matches_reference(grads=True)),
-        Check("alpha in [0, 1] is accepted, outside it raises ValueError",
-              "Accept 0 <= alpha <= 1 (the ends included), for a number and for every entry of a tensor; "
-              "raise ValueError otherwise.",
-              _leaky_rnn_alpha_range, matches_reference(mutation=False)),
+        alpha_range_check(_leaky_rnn_alpha_range),
         Check("a long sequence of slow units",
               "h(t) = alpha h(t-1) + (1 - alpha) tanh(b + W h(t-1) + U x(t)) at every step.",
               _leaky_rnn_long, matches_reference(grads=True)),
