@@ -20,6 +20,10 @@ The chapters and the exercise notebooks import its modules explicitly:
 * ``rnncourse.reservoir``: chapter 9's Mackey–Glass integrator, NRMSE, echo
   state network (reservoir, states, ridge readout, closed loop), its
   prediction set-up, sweeps and figures;
+* ``rnncourse.structure``: chapter 10's look-ahead tagging task and taggers
+  (forward-only or bidirectional, packed padded batches), the places of depth
+  drawn, stacked parameter counts, binary trees (chain, balanced, parsed), a
+  recursive network over them, leaf-to-root Jacobians and tree drawings;
 * ``rnncourse.testing``: helpers for the visible tests of the exercises;
 * ``rnncourse.meta_values``: running code on PyTorch's 'meta' device with
   the values it has on the CPU (for the device checks of the visible tests

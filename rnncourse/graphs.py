@@ -42,6 +42,7 @@ _COLORS = {
     "output": ("#fde3c8", "#b35900"),
     "target": ("#ececec", "#555555"),
     "loss": ("#f8d4d4", "#a61c1c"),
+    "layer": ("#ece2f4", "#5e3c99"),
 }
 _INK = "#333333"
 _R = 0.42  # node radius (data units)
