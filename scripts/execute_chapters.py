@@ -1,0 +1,84 @@
+"""Execute the chapters that the book's jupyter-cache does not hold yet, one
+per core at a time, into the cache the book build reads.
+
+``./course book`` runs this before ``jupyter-book build``. The build itself
+executes the notebooks it finds no cached run of one after another, and each
+chapter runs torch on a single thread (``torch.set_num_threads(1)``), so on a
+2-core machine half the CPU stood idle for the longest part of the build.
+Here the missing chapters run side by side, exactly as the build runs them
+(jupyter-cache's ``single_nb_execution`` in the chapter's own folder, the
+build's timeout), and each successful run is stored as the build would store
+it, with its execution time; the build then only renders them. A chapter
+that fails is not stored: the build executes it again and reports the error
+(``-W`` fails the build).
+
+    python scripts/execute_chapters.py [--workers N]
+"""
+import argparse
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import nbformat
+import yaml
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from jupyter_cache.executors.utils import single_nb_execution
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted((ROOT / "chapters").glob("ch[0-9][0-9]_*.ipynb"))
+CACHE = ROOT / "book" / "_build" / ".jupyter_cache"   # jupyter-book's, with --path-output book
+
+
+def build_timeout() -> int:
+    """The per-cell timeout of book/_config.yml's ``execute`` section."""
+    config = yaml.safe_load((ROOT / "book" / "_config.yml").read_text())
+    return int(config["execute"]["timeout"])
+
+
+def execute(path: Path, timeout: int) -> tuple:
+    """(executed notebook, seconds, None) or (None, seconds, the error's traceback)."""
+    nb = nbformat.read(path, as_version=4)
+    result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False,
+                                 meta_override=True)
+    if result.err is not None:
+        return None, result.time, result.exc_string
+    return nb, result.time, None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    workers = parser.parse_args().workers
+    cache = get_cache(str(CACHE))
+    missing = []
+    for path in CHAPTERS:
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            missing.append(path)
+    if not missing:
+        return 0
+    print(f"executing {len(missing)} chapter(s), {workers} at a time...", flush=True)
+    start, timeout = time.perf_counter(), build_timeout()
+    with ProcessPoolExecutor(max_workers=min(workers, len(missing))) as pool:
+        runs = {pool.submit(execute, path, timeout): path for path in missing}
+        for run in as_completed(runs):
+            path = runs[run]
+            nb, seconds, error = run.result()
+            if error is not None:
+                print(f"{path.name}: failed after {seconds:.1f} s (the build will run it again and report it)",
+                      flush=True)
+                continue
+            uri = cache.add_nb_to_project(str(path)).uri
+            cache.cache_notebook_bundle(CacheBundleIn(nb, uri, data={"execution_seconds": seconds}),
+                                        check_validity=False, overwrite=True)
+            print(f"{path.name}: executed in {seconds:.1f} s", flush=True)
+    print(f"chapters executed in {time.perf_counter() - start:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
