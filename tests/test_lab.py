@@ -4,8 +4,10 @@
 requirements pin, with nbgrader's lab extensions. In headless Chromium, for
 each chapter, a student opens the notebook, types an answer into every graded
 cell, restarts the kernel and runs all cells (as the notebook's instructions
-say), sees every visible test pass, and presses nbgrader's Validate button:
-success. Then, in ch02, the student breaks one answer (the recurrent weight
+say) and sees every visible test pass; in ch02 they also press nbgrader's
+Validate button: success (it executes the whole notebook again in a new
+kernel, about half of each chapter's time here; every chapter's answered
+release running top to bottom without an error is tests/test_exercises.py's). Then, in ch02, the student breaks one answer (the recurrent weight
 transposed), runs all cells again and sees that function's visible test fail
 with a message saying what is wrong; Validate fails too. Screenshots:
 test-artifacts/lab-*.png.
@@ -30,6 +32,7 @@ from .conftest import save_screenshot, watch
 from .test_environment import pins
 
 SHOWN = ".jp-NotebookPanel:not(.lm-mod-hidden)"   # the notebook in the front tab (others may stay open)
+VALIDATED = "ch02"   # the chapter whose Validate button is pressed
 SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", flags=re.M)
 
 
@@ -225,8 +228,9 @@ def test_correct_answers_pass_the_visible_tests_and_validate(open_in_lab, chapte
     assert all(re.fullmatch(r"\[\d+\]:", seen["prompt"]) and not seen["error"] for seen in tests.values()), tests
     save_screenshot(page, f"lab-{chapter}-visible-tests-pass")
 
-    outcome_of_validation = validate(page, f"lab-{chapter}-validate-success")
-    assert outcome_of_validation == "Success! Your notebook passes all the tests.", outcome_of_validation
+    if chapter == VALIDATED:
+        outcome_of_validation = validate(page, f"lab-{chapter}-validate-success")
+        assert outcome_of_validation == "Success! Your notebook passes all the tests.", outcome_of_validation
     assert not page.seen["errors"], page.seen["errors"]
     assert not page.seen["remote"], page.seen["remote"]
 
