@@ -13,6 +13,8 @@ the one that fails. The argument checks and the steps an answer gets right
 are shared text, spliced in by ``answer``; every value of ``WRONG`` is still
 the complete source of a solution cell.
 """
+import textwrap
+
 from . import answer
 
 # init_reservoir(n, spectral_radius, density, generator)
@@ -39,7 +41,7 @@ radius = torch.linalg.eigvals(W).abs().max()
 
 
 def _scaled(radius: str = _RADIUS, W: str = "W") -> str:
-    return radius + f"return {W} * (spectral_radius / radius)\n"
+    return textwrap.dedent(radius).strip("\n") + f"\nreturn {W} * (spectral_radius / radius)\n"
 
 
 # reservoir_states(u, W_in, W, leak_rate, x0=None, bias=None)
