@@ -14,6 +14,7 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from .meta_values import lacks_values, values_on_meta
+from .symptoms import no_gradient, symptom
 
 __all__ = [
     "assert_shape",
@@ -94,11 +95,15 @@ def assert_shape(t, expected, name: str = "output") -> None:
         raise AssertionError(f"{name}: got shape {tuple(t.shape)}, expected {expected}")
 
 
-def assert_close(actual, expected, name: str = "output", rtol: float = 1e-5, atol: float = 1e-8) -> None:
+def assert_close(actual, expected, name: str = "output", rtol: float = 1e-5, atol: float = 1e-8,
+                 time_dim=None, sizes=None) -> None:
     """``actual`` equals ``expected`` (a tensor, or a number for a scalar) within
     ``|actual - expected| <= atol + rtol * |expected|``, with the same shape,
     dtype and device. The message gives the largest error and where it is,
-    not the expected values."""
+    not the expected values, and the symptom of a usual mistake when it sees
+    one (``rnncourse.symptoms``: shifted by a step along ``time_dim``, which
+    defaults to the first dimension of a (T, B, ...) result; off by a factor,
+    one of ``sizes`` such as ``{"B": 3}``)."""
     _require_tensor(actual, name)
     if not isinstance(expected, torch.Tensor):
         expected = torch.as_tensor(expected, dtype=actual.dtype, device=actual.device)
@@ -118,9 +123,11 @@ def assert_close(actual, expected, name: str = "output", rtol: float = 1e-5, ato
     if off.any():
         error = (actual - expected).abs().nan_to_num(float("inf"))
         index = tuple(int(i) for i in torch.unravel_index(error.argmax(), error.shape))
+        seen = symptom(actual, expected, time_dim=0 if time_dim is None and actual.dim() == 3 else time_dim,
+                       sizes=sizes, rtol=rtol, atol=atol)
         raise AssertionError(f"{name}: {int(off.sum())} of {off.numel()} element(s) differ from the expected "
                              f"values, max abs error {error.max().item():.3g}{where.format(index)} "
-                             f"(rtol={rtol:g}, atol={atol:g})")
+                             f"(rtol={rtol:g}, atol={atol:g})" + (f"; it {seen}" if seen else ""))
 
 
 def assert_differentiable(output, name: str = "output", **inputs) -> None:
@@ -128,9 +135,8 @@ def assert_differentiable(output, name: str = "output", **inputs) -> None:
     (tensors created with ``requires_grad=True``)."""
     _require_tensor(output, name)
     if not output.requires_grad:
-        raise AssertionError(f"{name}: requires_grad is False although its inputs require grad: keep the "
-                             "computation differentiable (no .detach(), torch.no_grad(), .item(), .data, "
-                             "numpy)")
+        raise AssertionError(f"{name}: requires_grad is False although its inputs require grad. "
+                             + no_gradient(name))
     grads = torch.autograd.grad(output.sum(), list(inputs.values()), allow_unused=True, retain_graph=True)
     missing = [key for key, grad in zip(inputs, grads) if grad is None]
     if missing:
