@@ -9,6 +9,7 @@ from . import notebook
 from .assignments import Assignment, identify, load_assignment
 from .checks import CHAPTERS, standard_checks
 from .checks.core import CheckResult, judge_check
+from .diagnosis import Diagnosis
 from .reference import load_references
 from .sandbox import Limits, SandboxError, Session, isolation
 
@@ -48,9 +49,9 @@ def integrity_problems(assignment: Assignment, nb, compare_locked: bool = True) 
     return problems
 
 
-def _grade_exercise(session: Session, spec, reference, device: str, limits: Limits) -> list:
+def _grade_exercise(session: Session, chapter: str, spec, reference, device: str, limits: Limits) -> list:
     results, deadline = [], time.monotonic() + limits.exercise_seconds
-    checks = standard_checks(spec)
+    checks, diagnosis = standard_checks(spec), Diagnosis(chapter, spec, reference, device)
     try:
         session.reset_output()
     except SandboxError:
@@ -61,7 +62,7 @@ def _grade_exercise(session: Session, spec, reference, device: str, limits: Limi
                         for c in checks[position:]]
             break
         try:
-            results.append(judge_check(check, spec, reference, session.call, device))
+            results.append(judge_check(check, spec, reference, session.call, device, diagnosis))
         except SandboxError as exc:
             results.append(CheckResult(check.name, False, f"your code stopped the grader's worker: {exc}"))
             results += [CheckResult(c.name, False, "not run: the worker had to be restarted after the failure above")
@@ -109,7 +110,7 @@ def grade_notebook(path, device: str = "cpu", chapter: str | None = None, limits
                     session.run_cell(source)
                 for exercise in pending:
                     results[exercise.name] = _grade_exercise(
-                        session, specs[exercise.name], references[exercise.name], device, limits)
+                        session, chapter, specs[exercise.name], references[exercise.name], device, limits)
         except SandboxError as exc:  # no worker could be (re)started, or the time budget is spent
             for exercise in pending:
                 results.setdefault(exercise.name, _all_failed(

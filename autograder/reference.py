@@ -13,9 +13,17 @@ from .notebook import code_to_run, read
 
 
 @lru_cache(maxsize=None)
-def load_references(chapter: str) -> dict:
+def reference_namespace(chapter: str) -> dict:
+    """The namespace the solution notebook's code cells ran in (the graded
+    functions and whatever they use). Not to be modified: copy it."""
     path = paths.solution_notebook(chapter)
     namespace = {"__name__": f"reference_{chapter}"}
     for index, source in enumerate(code_to_run(read(path))):
         run_cell(source, namespace, f"{path}:cell{index}")
+    return namespace
+
+
+@lru_cache(maxsize=None)
+def load_references(chapter: str) -> dict:
+    namespace = reference_namespace(chapter)
     return {spec.name: namespace[spec.name] for spec in CHAPTERS[chapter]}

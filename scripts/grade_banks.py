@@ -4,6 +4,11 @@ print the scores (a report, not a test: run it on a GPU machine to compare
 with the CPU).
 
     python scripts/grade_banks.py --device cuda [--json scores.json] [ch01 ch02 ...]
+
+With --diagnosis, it grades the wrong answers only, a round at a time (as
+tests/test_grading.py does), and prints how the feedback explains each
+entry (see tests.banks.diagnosis) and the figures per chapter: named (alone
+or among a few with the same result), located, wrongly named, unexplained.
 """
 import argparse
 import json
@@ -18,7 +23,10 @@ from autograder.checks import CHAPTERS  # noqa: E402
 from autograder.devices import resolve_device  # noqa: E402
 from autograder.grading import grade_notebook  # noqa: E402
 from autograder.submissions import release, solved, write  # noqa: E402
-from tests.banks import right_answers, wrong_answers  # noqa: E402
+from autograder.mistakes import catalogue  # noqa: E402
+from tests.banks import answered, diagnosis, right_answers, rounds, wrong_answers  # noqa: E402
+
+KINDS = ("named", "among", "located", "wrong", "unexplained")
 
 
 def submissions(chapter):
@@ -31,13 +39,42 @@ def submissions(chapter):
                 yield f"{name}/{label}", name, right, solved(chapter, **{name: source})
 
 
+def diagnosis_figures(chapters, device: str, scratch: Path) -> int:
+    """Print each wrong answer's diagnosis and the figures per chapter;
+    1 if any entry is wrongly named or unexplained."""
+    totals = dict.fromkeys(KINDS, 0)
+    for chapter in chapters:
+        says = {(m.function, m.label): m.says for mistakes in catalogue(chapter).values() for m in mistakes}
+        counts = dict.fromkeys(KINDS, 0)
+        for round_ in rounds(wrong_answers(chapter)):
+            path = scratch / f"{chapter}.ipynb"
+            write(answered(chapter, round_), path)
+            report = grade_notebook(path, device=device)
+            for name, (label, _) in round_.items():
+                kind = diagnosis(report["exercises"][name], says[name, label])
+                counts[kind] += 1
+                print(f"{chapter} {name}/{label:55s} {kind}", flush=True)
+        entries = sum(counts.values())
+        print(f"{chapter}: {entries} entries, " + ", ".join(f"{kind} {counts[kind]}" for kind in KINDS), flush=True)
+        totals = {kind: totals[kind] + counts[kind] for kind in KINDS}
+    entries = sum(totals.values())
+    named = totals["named"] + totals["among"]
+    print(f"all: {entries} entries, named {named} ({100 * named / max(entries, 1):.1f}%; alone {totals['named']}), "
+          + ", ".join(f"{kind} {totals[kind]}" for kind in KINDS[2:]))
+    return 1 if totals["wrong"] or totals["unexplained"] else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--json", help="write all scores to this file")
+    parser.add_argument("--diagnosis", action="store_true", help="the wrong answers' diagnoses, per chapter")
     parser.add_argument("chapters", nargs="*", help="the chapters to grade (default: all)")
     args = parser.parse_args()
     device = resolve_device(args.device)
+    if args.diagnosis:
+        with tempfile.TemporaryDirectory() as scratch:
+            return diagnosis_figures(args.chapters or sorted(CHAPTERS), device, Path(scratch))
     rows, failures = [], 0
     with tempfile.TemporaryDirectory() as scratch:
         for chapter in args.chapters or sorted(CHAPTERS):

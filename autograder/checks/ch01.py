@@ -54,11 +54,11 @@ SPECS = [
         Check("ValueError unless exactly one of xs and steps is given",
               "Check the arguments before unrolling.",
               _unroll_bad_arguments, matches_reference(mutation=False)),
-    ]),
+    ], outputs=("s (T, *S)",)),
     Spec("untied_gradient", make_untied_gradient, differentiable=False, extra_checks=[
         Check("returns a detached gradient and leaves theta.grad alone",
               "Give each step its own copy theta(t) that requires grad, use torch.autograd.grad, "
               "and return the detached sum.",
               _theta_requiring_grad, matches_reference(mutation=False, detached=True, grad_untouched=True)),
-    ]),
+    ], outputs=("the gradient",)),
 ]

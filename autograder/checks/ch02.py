@@ -89,15 +89,20 @@ def _large_logits(device: str) -> list:
 
 
 SPECS = [
-    Spec("rnn_step", make_rnn_step, grad_wrt=(0, 1, 2, 3, 4), uses_time=False, bad_shapes=bad_rnn_step),
+    Spec("rnn_step", make_rnn_step, grad_wrt=(0, 1, 2, 3, 4), uses_time=False, bad_shapes=bad_rnn_step,
+         outputs=("h_t (B, H)",)),
     Spec("rnn_forward", make_rnn_forward, grad_wrt=tuple(range(7)),
-         bad_shapes=bad_sequence_inputs(make_rnn_forward)),
+         bad_shapes=bad_sequence_inputs(make_rnn_forward),
+         outputs=("o (T, B, K)", "h (T, B, H)")),
     Spec("output_recurrent_forward", make_output_recurrent, grad_wrt=tuple(range(7)),
-         bad_shapes=bad_sequence_inputs(make_output_recurrent)),
+         bad_shapes=bad_sequence_inputs(make_output_recurrent),
+         outputs=("o (T, B, K)", "h (T, B, H)")),
     Spec("sequence_to_vector_forward", make_sequence_to_vector, grad_wrt=tuple(range(7)),
-         bad_shapes=bad_sequence_inputs(make_sequence_to_vector)),
+         bad_shapes=bad_sequence_inputs(make_sequence_to_vector),
+         outputs=("o_T (B, K)",)),
     Spec("sequence_nll", make_sequence_nll, grad_wrt=(0,), bad_shapes=bad_sequence_nll,
          extra_checks=[Check("numerically stable for large logits",
                              "Use the log-sum-exp trick (subtract the maximum) instead of log(softmax(o)).",
-                             _large_logits, matches_reference(grads=True))]),
+                             _large_logits, matches_reference(grads=True))],
+         outputs=("the loss",)),
 ]

@@ -248,9 +248,12 @@ SPECS = [
          extra_checks=[Check("all time steps at once (no loop over time)",
                              "With the targets known, every input yin(t) is known in advance: build all of them "
                              "with tensor operations (shift y by one step) and compute every step at once.",
-                             _two_lengths, matches_reference(mutation=False), joint=_ops_do_not_grow)]),
-    Spec("free_running_logits", make_free_running, grad_wrt=(0, 1, 2, 3, 4, 5), bad_shapes=bad_free_running),
-    Spec("sampling_probability", None, tensor_inputs=False, extra_checks=SAMPLING_CHECKS),
+                             _two_lengths, matches_reference(mutation=False), joint=_ops_do_not_grow)],
+         outputs=("o (T, B, K)",)),
+    Spec("free_running_logits", make_free_running, grad_wrt=(0, 1, 2, 3, 4, 5), bad_shapes=bad_free_running,
+         outputs=("o (T, B, K)", "y_hat (T, B)")),
+    Spec("sampling_probability", None, tensor_inputs=False, extra_checks=SAMPLING_CHECKS,
+         outputs=("eps_i",)),
     Spec("scheduled_sampling_logits", make_scheduled_sampling, grad_wrt=MODEL_INPUTS,
          bad_shapes=bad_scheduled_sampling, extra_checks=[
              Check("eps = 1 is teacher forcing", "With eps = 1 the target y(t-1) is always fed.",
@@ -264,5 +267,5 @@ SPECS = [
                    _generator_cases, _valid_feedback, joint=_same_generator_same_result),
              Check("ValueError for eps outside [0, 1]", "Check eps before computing anything.",
                    _eps_out_of_range, raises("ValueError")),
-         ]),
+         ], outputs=("o (T, B, K)",)),
 ]

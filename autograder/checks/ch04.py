@@ -106,7 +106,7 @@ SPECS = [
              Check("numerically stable for large logits",
                    "Compute the loss with log-sum-exp (subtract the maximum) and dL/do as softmax minus one-hot.",
                    _large_logits, matches_reference(tol=TIGHT)),
-         ]),
+         ], outputs=("loss", "grads")),
     Spec("truncated_bptt_grads", make_truncated, differentiable=False, bad_shapes=bad_truncated,
          extra_checks=[
              Check("chunks of k steps, the last one possibly shorter",
@@ -126,5 +126,5 @@ SPECS = [
                    _large_logits_truncated, matches_reference(mutation=False)),
              Check("ValueError for k < 1", "Check k before computing anything.",
                    _bad_k, raises("ValueError")),
-         ]),
+         ], outputs=("loss", "grads", "h_T (B, H)")),
 ]

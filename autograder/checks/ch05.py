@@ -64,25 +64,26 @@ def _value_cases(device: str) -> list:
 
 
 SPECS = [
-    Spec("step_jacobians", make_jacobian_case, grad_wrt=STATES_AND_W, bad_shapes=bad_jacobian_shapes),
+    Spec("step_jacobians", make_jacobian_case, grad_wrt=STATES_AND_W, bad_shapes=bad_jacobian_shapes,
+         outputs=("J (T, B, H, H)",)),
     Spec("gradient_norms_through_time", make_jacobian_case, grad_wrt=STATES_AND_W,
          bad_shapes=bad_jacobian_shapes, extra_checks=[
              Check("long products that vanish or grow",
                    "Multiply the step Jacobians from J(T) down to J(t+1) and take the largest singular value "
                    "of each product (the last column, t = T, is 1).",
                    _long_products, matches_reference(grads=True)),
-         ]),
+         ], outputs=("norms (B, T)",)),
     Spec("clip_grad_norm", make_clip_norm, uses_batch=False, uses_time=False, differentiable=False,
          extra_checks=[
              Check("agrees with torch.nn.utils.clip_grad_norm_ to 1e-6",
                    "Use the global 2-norm of all gradients together and the factor max_norm / (norm + 1e-6), "
                    "never above 1 (gradients below max_norm stay as they are).",
                    _norm_cases((1.0, 0.5), (1e-3, 1e-4), (3.0, 20.0), (0.1, 5.0)), matches_reference(tol=TORCH_TOLERANCE)),
-         ]),
+         ], outputs=("clipped", "total_norm")),
     Spec("clip_grad_value", make_clip_value, uses_batch=False, uses_time=False, differentiable=False,
          extra_checks=[
              Check("clips each entry to [-clip_value, clip_value]",
                    "Clamp every entry of every gradient separately; entries inside the range stay as they are.",
                    _value_cases, matches_reference()),
-         ]),
+         ], outputs=("clipped",)),
 ]

@@ -256,7 +256,7 @@ SPECS = [
               "A tensor alpha broadcasts against one step v[t] (its last dimension is the units').",
               _average_per_unit, matches_reference(grads=True)),
         alpha_range_check(_average_alpha_range),
-    ]),
+    ], outputs=("mu (T, ...)",)),
     Spec("leaky_rnn_forward", make_leaky_rnn, grad_wrt=NETWORK, bad_shapes=bad_leaky_rnn, extra_checks=[
         Check("one alpha per unit",
               "A tensor alpha (H,) scales each unit's own old state: it broadcasts against a state (B, H).",
@@ -265,7 +265,7 @@ SPECS = [
         Check("a long sequence of slow units",
               "h(t) = alpha h(t-1) + (1 - alpha) tanh(b + W h(t-1) + U x(t)) at every step.",
               _leaky_rnn_long, matches_reference(grads=True)),
-    ]),
+    ], outputs=("h (T, B, H)",)),
     Spec("skip_rnn_forward", make_skip, grad_wrt=SKIP_NETWORK, bad_shapes=bad_skip, extra_checks=[
         Check("delays d = 1, 3, 4 and longer than the sequence",
               "h(t-d) is the state d steps back, h0 for every t - d <= 0.",
@@ -273,7 +273,7 @@ SPECS = [
         Check("ValueError for a delay that is not a positive integer",
               "Check that d is an int >= 1 before computing.",
               _skip_bad_delays, matches_reference(mutation=False)),
-    ]),
+    ], outputs=("h (T, B, H)",)),
     Spec("clockwork_rnn_forward", make_clockwork, grad_wrt=NETWORK, bad_shapes=bad_clockwork, extra_checks=[
         Check("modules of equal period read each other", CLOCKWORK_HINT,
               _equal_periods, matches_reference(grads=True)),
@@ -283,5 +283,5 @@ SPECS = [
         Check("ValueError for periods that are not positive integers",
               "Check that periods is a non-empty list of ints >= 1 before computing.",
               _bad_periods, matches_reference(mutation=False)),
-    ]),
+    ], outputs=("h (T, B, H)",)),
 ]

@@ -62,11 +62,13 @@ def _saturated_gates(name: str, arguments) -> Check:
                  cases, matches_reference(mutation=False))
 
 
-def _spec(name: str, arguments, bad_shapes, uses_time: bool = False, extra_checks: tuple = ()) -> Spec:
+def _spec(name: str, arguments, bad_shapes, uses_time: bool = False, extra_checks: tuple = (),
+          outputs: tuple = ()) -> Spec:
     make = _maker(arguments)
     count = len(make(Inputs(0), Dims()).args)
     return Spec(name, make, grad_wrt=tuple(range(count)), uses_time=uses_time, bad_shapes=bad_shapes,
-                main_judge=MAIN_JUDGE, extra_checks=[*extra_checks, _saturated_gates(name, arguments)])
+                main_judge=MAIN_JUDGE, extra_checks=[*extra_checks, _saturated_gates(name, arguments)],
+                outputs=outputs)
 
 
 # lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh) ------------------------------------------------
@@ -170,13 +172,13 @@ def _long_sequence(device: str) -> list:
 
 
 SPECS = [
-    _spec("lstm_cell", lstm_cell_args, bad_lstm_cell),
-    _spec("peephole_lstm_cell", peephole_args, bad_peephole),
-    _spec("gru_cell", gru_cell_args, bad_gru_cell),
+    _spec("lstm_cell", lstm_cell_args, bad_lstm_cell, outputs=("h_new (B, H)", "c_new (B, H)")),
+    _spec("peephole_lstm_cell", peephole_args, bad_peephole, outputs=("h_new (B, H)", "c_new (B, H)")),
+    _spec("gru_cell", gru_cell_args, bad_gru_cell, outputs=("h_new (B, H)",)),
     _spec("lstm_forward", lstm_forward_args, bad_lstm_forward, uses_time=True, extra_checks=(
         Check("a long sequence (T = 40), gradients included",
               "Carry both h and c from each step to the next, starting from h0 and c0, and keep every "
               "step differentiable.",
               _long_sequence, matches_reference(grads=True)),
-    )),
+    ), outputs=("h_all (T, B, H)", ("h_T (B, H)", "c_T (B, H)"))),
 ]

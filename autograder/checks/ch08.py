@@ -371,9 +371,13 @@ NLL_CHECKS = [
 
 SPECS = [
     Spec("additive_attention", lambda inputs, d: _attention_case(attention_args(inputs, d)),
-         grad_wrt=tuple(range(6)), bad_shapes=bad_attention, extra_checks=ATTENTION_CHECKS),
-    Spec("greedy_decode", greedy_case, differentiable=False, extra_checks=GREEDY_CHECKS),
-    Spec("beam_search", beam_case, uses_batch=False, differentiable=False, extra_checks=BEAM_CHECKS),
+         grad_wrt=tuple(range(6)), bad_shapes=bad_attention, extra_checks=ATTENTION_CHECKS,
+         outputs=("context (B, H_v)", "weights (S, B)")),
+    Spec("greedy_decode", greedy_case, differentiable=False, extra_checks=GREEDY_CHECKS,
+         outputs=("tokens (B, L)", "lengths (B,)")),
+    Spec("beam_search", beam_case, uses_batch=False, differentiable=False, extra_checks=BEAM_CHECKS,
+         outputs=("tokens (L,)", "score")),
     Spec("masked_sequence_nll", lambda inputs, d: Case(args=list(nll_args(inputs, d).values())),
-         grad_wrt=(0,), bad_shapes=bad_nll, extra_checks=NLL_CHECKS),
+         grad_wrt=(0,), bad_shapes=bad_nll, extra_checks=NLL_CHECKS,
+         outputs=("the loss",)),
 ]

@@ -267,7 +267,8 @@ def _long_loop(device: str) -> list:
 
 
 SPECS = [
-    Spec("init_reservoir", None, tensor_inputs=False, extra_checks=RESERVOIR_CHECKS),
+    Spec("init_reservoir", None, tensor_inputs=False, extra_checks=RESERVOIR_CHECKS,
+         outputs=("W (n, n)",)),
     Spec("reservoir_states", make_states, grad_wrt=(0, 1, 2, "bias"), uses_batch=False, bad_shapes=bad_states,
          extra_checks=[
              Check("x0 and bias given, and left out (zeros)",
@@ -277,19 +278,19 @@ SPECS = [
              Check("leak_rate 1 (no leak) and a small leak_rate",
                    "x(t) keeps the fraction 1 - leak_rate of x(t-1) and takes leak_rate of the tanh update.",
                    _leak_ends, matches_reference()),
-         ]),
+         ], outputs=("X (T, n)",)),
     Spec("ridge_readout", make_ridge, grad_wrt=(0, 1), bad_shapes=bad_ridge, uses_batch=False,
          main_judge=solves_a_system(matches_reference(mutation=False)), extra_checks=[
              Check("a long sequence, least squares (ridge = 0) and a strong ridge",
                    "Minimise sum_t |Y(t) - W_out X(t) - b_out|^2 + ridge |W_out|^2 exactly: the ridge is not "
                    "multiplied by T and does not penalise b_out.",
                    _ridge_cases, solves_a_system(matches_reference(grads=True))),
-         ]),
+         ], outputs=("W_out (K, n)", "b_out (K,)")),
     Spec("esn_generate", make_generate, grad_wrt=(0, 1, 2, 3, 4, 5), uses_batch=False, bad_shapes=bad_generate,
          extra_checks=[
              Check("a long closed loop (steps = 40), gradients included",
                    "Each step: update x from the previous x and the previous output (u0 first), then read "
                    "y = W_out x + b_out, and feed y back as the next input.",
                    _long_loop, matches_reference(grads=True)),
-         ]),
+         ], outputs=("Y (steps, K)",)),
 ]

@@ -33,6 +33,7 @@ from typing import Callable, Optional
 import torch
 
 from rnncourse.meta_values import lacks_values
+from rnncourse.symptoms import no_gradient
 
 from ..harness.invoke import invoke
 
@@ -112,6 +113,7 @@ class Check:
     cases: Callable[[str], list]   # grading device -> [Case]
     judge: Judge
     joint: Optional[JointJudge] = None
+    dims: Dims = Dims()            # the sizes of its cases, for messages ("off by a factor B = 3")
 
 
 @dataclass
@@ -124,7 +126,9 @@ class Spec:
     A function of plain numbers (tensor_inputs false) gets none of the
     standard checks, only its own. main_judge, when given, judges the main
     check (random inputs) instead of matches_reference, e.g. to also fail a
-    call that reached an operator the exercise must not use.
+    call that reached an operator the exercise must not use. outputs names
+    what the function returns as the exercise does, with its axes, for
+    messages: ``("o (T, B, K)", "h (T, B, H)")``, ``("loss", "grads")``.
     """
     name: str
     make: Callable[[Inputs, Dims], Case]
@@ -136,6 +140,7 @@ class Spec:
     differentiable: bool = True
     tensor_inputs: bool = True
     main_judge: Optional[Judge] = None
+    outputs: tuple = ()
 
 
 def seed_for(*parts: str) -> int:
@@ -214,7 +219,7 @@ def compare_grads(expected: Optional[dict], actual: Optional[dict], tol: tuple) 
     if expected is None:
         return None
     if actual is None:
-        return "the output does not depend on the inputs through autograd (is it detached, or computed under no_grad?)"
+        return no_gradient("output")
     for key, want in expected.items():
         got = actual.get(key)
         name = f"the gradient w.r.t. argument {key}"
@@ -369,11 +374,13 @@ def standard_checks(spec: Spec) -> list:
     if spec.uses_batch:
         checks.append(Check("batch of one (B = 1)",
                             "Avoid squeezing or indexing away the batch dimension.",
-                            _one(spec, "batch1", dims=Dims(B=1)), matches_reference(mutation=False)))
+                            _one(spec, "batch1", dims=Dims(B=1)), matches_reference(mutation=False),
+                            dims=Dims(B=1)))
     if spec.uses_time:
         checks.append(Check("a single time step (T = 1)",
                             "Check the first step and the loop bounds over time.",
-                            _one(spec, "time1", dims=Dims(T=1)), matches_reference(mutation=False)))
+                            _one(spec, "time1", dims=Dims(T=1)), matches_reference(mutation=False),
+                            dims=Dims(T=1)))
     checks += [
         Check("float32 inputs give float32 results",
               "Create new tensors with the inputs' dtype (e.g. torch.zeros(..., dtype=x.dtype)).",
@@ -434,26 +441,42 @@ def prepared_cases(check: Check, spec: Spec, reference_fn, grading_device: str) 
     if key not in _PREPARED:
         prepared = []
         for index, case in enumerate(check.cases(grading_device)):
-            device = case.device or grading_device
             seed = seed_for(spec.name, check.name, str(index))
-            on = "meta" if device == "meta" else "cpu"
-            reference = evidence(invoke(reference_fn, case.message(spec.name, on, seed)))
-            prepared.append((case, case.message(spec.name, device, seed), reference))
+            reference = evidence(invoke(reference_fn, trusted_message(spec, case, seed, grading_device)))
+            prepared.append((case, case.message(spec.name, case.device or grading_device, seed), reference))
         _PREPARED[key] = prepared
     return _PREPARED[key]
 
 
-def judge_check(check: Check, spec: Spec, reference_fn, call, grading_device: str) -> CheckResult:
+def trusted_message(spec: Spec, case: Case, seed: int, grading_device: str) -> dict:
+    """The call of ``case`` made in the grader's own process (the reference,
+    a catalogued mistake): on the CPU, or on 'meta' for a meta case."""
+    return case.message(spec.name, "meta" if (case.device or grading_device) == "meta" else "cpu", seed)
+
+
+# Explains a failed case: (check, index of the case, case, reference result,
+# student result, the judge's problem) -> the message a student reads.
+Explain = Callable[[Check, int, Case, dict, dict, str], str]
+
+
+def plain_message(check: Check, index: int, case: Case, reference: dict, student: dict, problem: str) -> str:
+    return f"{problem}. Hint: {check.hint}"
+
+
+def judge_check(check: Check, spec: Spec, reference_fn, call, grading_device: str,
+                explain: Explain = plain_message) -> CheckResult:
     """Run every case of ``check``: the student through ``call(message)``,
     which returns the student's raw result (or raises to abort the check),
     judged against the reference's result (see ``prepared_cases``); then the
-    joint judge, if any, on all the student's results."""
+    joint judge, if any, on all the student's results. ``explain`` words the
+    failure of a case (``autograder.diagnosis`` names the mistake); the
+    verdict is the judge's alone."""
     cases, students = [], []
-    for case, message, reference in prepared_cases(check, spec, reference_fn, grading_device):
+    for index, (case, message, reference) in enumerate(prepared_cases(check, spec, reference_fn, grading_device)):
         student = evidence(call(message))
         problem = check.judge(case, reference, student, case.device or grading_device)
         if problem:
-            return CheckResult(check.name, False, f"{problem}. Hint: {check.hint}")
+            return CheckResult(check.name, False, explain(check, index, case, reference, student, problem))
         cases.append(case)
         students.append(student)
     problem = check.joint(cases, students) if check.joint else None
