@@ -23,6 +23,8 @@ def report_text(report: dict, title: str | None = None) -> str:
     if "error" in report:
         return f"{heading}\n  not graded: {report['error']}\n"
     parts = [f"{heading} (device {report['device']}, sandbox {report['isolation']})\n"]
+    if "note" in report:
+        parts.append(f"  note: {report['note']}\n")
     for name, exercise in report["exercises"].items():
         body = "".join(f"  {line}\n" for line in exercise_text(exercise).splitlines())
         parts.append(f"{name}:\n{body}")
@@ -46,6 +48,8 @@ def report_html(reports: list, title: str) -> str:
                     f"{report['score']:g} / {report['max_score']:g} points</h2>")
         if "error" in report:
             body.append(f"<p class='fail'>Not graded: {escape(report['error'])}</p>")
+        if "note" in report:
+            body.append(f"<p class='hint'>Note: {escape(report['note'])}</p>")
         for name, exercise in report["exercises"].items():
             passed = sum(check["passed"] for check in exercise["checks"])
             body.append(f"<h3><code>{escape(name)}</code>: {exercise['score']:g} / {exercise['max_score']:g} "

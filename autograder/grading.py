@@ -12,6 +12,7 @@ from .checks.core import CheckResult, judge_check
 from .diagnosis import Diagnosis
 from .reference import load_references
 from .sandbox import Limits, SandboxError, Session, isolation
+from .submissions import is_source_notebook, source_as_submission
 
 
 def exercise_score(points: float, results: list) -> float:
@@ -97,6 +98,10 @@ def grade_notebook(path, device: str = "cpu", chapter: str | None = None, limits
         nb, unreadable = None, str(exc)
     chapter = chapter or identify(path, nb)
     assignment = load_assignment(chapter)
+    if nb is not None and compare_locked and is_source_notebook(nb):
+        nb = source_as_submission(chapter, nb)
+        report["note"] = (f"{path.name} is the source notebook of {chapter} (solution and hidden-test markers): "
+                          f"its answers were graded as a submission of {chapter}")
     specs = {spec.name: spec for spec in CHAPTERS[chapter]}
     blocked = ({exercise.name: unreadable for exercise in assignment.exercises} if nb is None
                else integrity_problems(assignment, nb, compare_locked))

@@ -8,7 +8,7 @@ import copy
 import nbformat
 
 from . import paths
-from .notebook import cells_by_id, read
+from .notebook import cells_by_id, nbgrader, read
 
 
 def reference_answers(chapter: str) -> dict:
@@ -35,6 +35,21 @@ def with_answers(nb: nbformat.NotebookNode, answers: dict) -> nbformat.NotebookN
 def solved(chapter: str, **overrides) -> nbformat.NotebookNode:
     """The release answered with the reference, except the answers given."""
     return with_answers(release(chapter), {**reference_answers(chapter), **overrides})
+
+
+def is_source_notebook(nb) -> bool:
+    """Whether ``nb`` is an assignment's source (solutions/chNN/chNN.ipynb):
+    answers between solution markers and test cells with hidden tests."""
+    sources = [cell.source for cell in nb.cells if cell.get("cell_type") == "code"]
+    return (any("### BEGIN SOLUTION" in source for source in sources)
+            and any("### BEGIN HIDDEN TESTS" in source for source in sources))
+
+
+def source_as_submission(chapter: str, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The release of ``chapter`` answered with the answer cells of its source
+    notebook ``nb``: what a student handing in those answers would submit."""
+    answers = {cell_id: cell.source for cell_id, cell in cells_by_id(nb).items() if nbgrader(cell).get("solution")}
+    return with_answers(release(chapter), answers)
 
 
 def write(nb: nbformat.NotebookNode, path) -> None:

@@ -140,6 +140,15 @@ def test_a_symptom_is_named_when_no_catalogued_mistake_fits(grade):
     assert "known mistake" not in forward + step
 
 
+def test_the_source_notebook_is_graded_as_a_submission():
+    """`./course grade solutions/ch02/ch02.ipynb`: the instructor's own
+    notebook, recognised by its markers, earns full marks, and the report says why."""
+    report = grade_notebook(paths.solution_notebook(CHAPTER))
+    assert report["score"] == report["max_score"] > 0
+    assert "is the source notebook of ch02" in report["note"]
+    assert "note: " in report_text(report)
+
+
 def test_diagnosis_kinds_of_a_report(two_mistakes):
     assert diagnosis(two_mistakes["exercises"]["rnn_forward"],
                      says("rnn_forward", "h0_returned_as_the_first_state")) == "named"
