@@ -162,9 +162,9 @@ class Diagnosis:
         device = case.device or self.device
         tol = _tolerance(reference)
         wrong_values = "differs from the expected value" in problem and student["ok"]
-        mistakes = self._matching(check, index, case, reference, student, device, tol)
-        if wrong_values and self.reported is not None and (not mistakes or not self.reported
-                                                           or set(mistakes) & set(self.reported)):
+        same_values = wrong_values and self.reported is not None
+        if same_values and (not self.reported or self._matching(check, index, case, reference, student, device,
+                                                                tol, self.reported)):
             return SAME_VALUES
         label = f" ({case.label})" if case.label else ""
         text = self.named(problem)
@@ -172,6 +172,9 @@ class Diagnosis:
             if text.removesuffix(label) in self.problems:
                 return SAME_PROBLEM
             self.problems.add(text.removesuffix(label))
+        mistakes = self._matching(check, index, case, reference, student, device, tol)
+        if same_values and not mistakes:    # no other mistake explains them better
+            return SAME_VALUES
         located = self._located(reference, student, tol) if wrong_values else None
         if located:
             text = located + label
@@ -254,12 +257,13 @@ class Diagnosis:
                 _RESULTS[key] = evidence(invoke(fn, message))
         return _RESULTS[key]
 
-    def _matching(self, check, index, case, reference, student, device, tol) -> list:
-        """The catalogued mistakes that fail this check on this case with the
-        student's very result (none when more than MOST_NAMED do)."""
+    def _matching(self, check, index, case, reference, student, device, tol, among=None) -> list:
+        """The catalogued mistakes (or those ``among`` them) that fail this
+        check on this case with the student's very result (none when more
+        than MOST_NAMED do)."""
         trusted_device = "meta" if device == "meta" else "cpu"
         found = []
-        for mistake in mistakes_of(self.chapter, self.spec.name):
+        for mistake in mistakes_of(self.chapter, self.spec.name) if among is None else among:
             result = self._trusted(check, index, case, mistake.label, mistake_function(self.chapter, mistake))
             if check.judge(case, reference, result, trusted_device) is None:
                 continue
