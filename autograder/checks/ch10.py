@@ -320,9 +320,13 @@ TREE_CHECKS = [
 
 SPECS = [
     Spec("bidirectional_rnn_forward", make_bidirectional, grad_wrt=BIDIRECTIONAL_GRADS, bad_shapes=bad_bidirectional,
-         extra_checks=BIDIRECTIONAL_CHECKS),
-    Spec("deep_rnn_forward", make_deep, grad_wrt=(0, 1), bad_shapes=bad_deep, extra_checks=DEEP_CHECKS),
+         extra_checks=BIDIRECTIONAL_CHECKS,
+         outputs=("h_f (T, B, H)", "h_b (T, B, H)")),
+    Spec("deep_rnn_forward", make_deep, grad_wrt=(0, 1), bad_shapes=bad_deep, extra_checks=DEEP_CHECKS,
+         outputs=("out (T, B, H)", "h_T (L, B, H)")),
     Spec("recursive_forward", make_recursive, grad_wrt=(0, 2, 3), bad_shapes=bad_recursive,
-         extra_checks=RECURSIVE_CHECKS),
-    Spec("balanced_tree", None, tensor_inputs=False, extra_checks=TREE_CHECKS),
+         extra_checks=RECURSIVE_CHECKS,
+         outputs=("states (N, B, H)",)),
+    Spec("balanced_tree", None, tensor_inputs=False, extra_checks=TREE_CHECKS,
+         outputs=("children (n - 1, 2)",)),
 ]
