@@ -278,8 +278,10 @@ SAYS = {
     },
     "skip_rnn_forward": {
         "skip_reads_h_t_minus_d_minus_1": "the skip connection reads h(t-d-1) where it reads h(t-d)",
-        "skip_states_before_t_0_zeros": "the skip states before the start are zeros where they are h(0)",
-        "skip_states_before_t_1_zeros": "the skip connection reads zeros where it reaches h(0)",
+        "skip_states_before_t_0_zeros": "the skip connection reads zeros before t = 0 where every h(s) with "
+                                        "s <= 0 is h(0)",
+        "skip_states_before_t_1_zeros": "the skip connection reads zeros at t = 0 and before, where every h(s) "
+                                        "with s <= 0 is h(0)",
         "W1_and_Wd_swapped": "the one-step and the d-step weights are swapped",
         "skip_outside_the_tanh": "the skip term is added outside the tanh where it is part of the pre-activation",
         "skip_added_only_every_d_steps": "the skip term is added only every d steps where it is added at "

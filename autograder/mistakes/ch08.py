@@ -200,7 +200,8 @@ SAYS = {
     "additive_attention": {
         "softmax_over_the_batch_axis": "the softmax runs over the batch axis where it runs over the S positions",
         "mask_applied_after_the_softmax": "the mask is applied after the softmax: the weights no longer sum to 1",
-        "mask_polarity_reversed": "the mask's polarity is reversed: True marks the positions attended",
+        "mask_polarity_reversed": "the mask is read the wrong way round: True marks a position to attend, "
+                                  "False one to leave out",
         "W_q_and_W_k_exchanged": "W_q and W_k are exchanged",
         "no_tanh": "the tanh of the scores is left out",
         "mask_ignored": "the mask is ignored: padding positions are attended",

@@ -263,7 +263,8 @@ SAYS = {
         "no_argument_checks": "invalid arguments are not rejected with ValueError",
     },
     "reservoir_states": {
-        "leak_on_the_wrong_term": "the leak rate weighs the wrong term: a weighs the new value, 1 - a the old state",
+        "leak_on_the_wrong_term": "the leak rate a weighs the old state where it weighs the new value "
+                                  "(1 - a weighs the old state)",
         "leak_inside_the_tanh": "the leak is applied inside the tanh where it mixes the states after it",
         "bias_ignored": "the bias is left out",
         "x0_ignored": "the initial state x0 is ignored: the states start from zeros",
@@ -290,7 +291,8 @@ SAYS = {
                                                      "the state",
         "input_not_fed_back": "the output is not fed back as the next input",
         "feedback_without_b_out": "the fed-back output leaves out the readout's bias b_out",
-        "leak_on_the_wrong_term": "the leak rate weighs the wrong term",
+        "leak_on_the_wrong_term": "the leak rate a weighs the old state where it weighs the new value "
+                                  "(1 - a weighs the old state)",
         "W_transposed": "W appears transposed",
         "tanh_on_the_output": "a tanh is applied to the output, which the readout does not take",
         "outputs_detached": "the outputs are detached: no gradient flows back",
