@@ -52,7 +52,7 @@ def test_the_mistake_is_named_once_in_the_exercise_words(two_mistakes):
     assert "output[" not in first and "Hint" not in first
     assert later and all(message == SAME_VALUES for message in later)
     loss = messages(two_mistakes, "sequence_nll")
-    assert loss[0].startswith("the loss differs from the expected value (max abs error ")
+    assert loss[0].startswith("the loss differs from the expected value. This looks like a known mistake: ")
     assert says("sequence_nll", "sum_over_the_batch") in loss[0]
 
 
