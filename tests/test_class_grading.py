@@ -22,7 +22,7 @@ from autograder import paths
 from autograder.executors import LocalProcesses
 from autograder.ledger import Ledger
 from autograder.nbgrader_class import FEEDBACK_PAGE, LEDGER_FOLDER
-from autograder.nbgrader_course import hand_in, make_course, run_nbgrader as nbgrader
+from autograder.nbgrader_course import generate_assignments, hand_in, make_course, run_nbgrader as nbgrader
 from autograder.notebook import cells_by_id
 from autograder.submissions import release, solved
 
@@ -183,7 +183,7 @@ def _as_in_a_terminal() -> None:
 
 def test_an_interrupted_run_resumes_where_it_stopped(tmp_path):
     course = make_course(tmp_path / "course")
-    nbgrader(course, "generate_assignment", CHAPTER, "--force")
+    generate_assignments(course, CHAPTER)   # in-process: the twins above run the app
     students = [f"s{number}" for number in range(6)]
     for student in students:
         hand_in(course, student, CHAPTER, solved(CHAPTER), hours_before_due(1))
@@ -234,7 +234,7 @@ def test_an_assignment_nbgrader_does_not_know_gets_a_clear_message(tmp_path):
 
 def test_an_unreadable_notebook_scores_zero_with_its_reason(tmp_path):
     course = make_course(tmp_path / "course")
-    nbgrader(course, "generate_assignment", CHAPTER, "--force")
+    generate_assignments(course, CHAPTER)   # in-process: the twins above run the app
     hand_in(course, "ada", CHAPTER, solved(CHAPTER), hours_before_due(1))
     hand_in(course, "bob", CHAPTER, solved(CHAPTER), hours_before_due(1))
     nbgrader(course, "collect", CHAPTER)
