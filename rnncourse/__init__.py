@@ -24,6 +24,13 @@ The chapters and the exercise notebooks import its modules explicitly:
   (forward-only or bidirectional, packed padded batches), the places of depth
   drawn, stacked parameter counts, binary trees (chain, balanced, parsed), a
   recursive network over them, leaf-to-root Jacobians and tree drawings;
+* ``rnncourse.charlm``: chapter 11's Shakespeare corpus (committed, see
+  ``rnncourse/data``), vocabulary, unigram and bigram baselines, a
+  character-level GRU trained by truncated BPTT, held-out bits per
+  character and sampling at a temperature;
+* ``rnncourse.memory``: chapter 11's soft memory (content addressing, read,
+  erase-and-add write), the associative-recall task with a memory and with
+  a GRU, and the figures of both;
 * ``rnncourse.testing``: helpers for the visible tests of the exercises;
 * ``rnncourse.meta_values``: running code on PyTorch's 'meta' device with
   the values it has on the CPU (for the device checks of the visible tests
