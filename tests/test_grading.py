@@ -25,6 +25,7 @@ LOCATED_ONLY = {
              "scheduled_sampling_logits/draws_from_the_global_rng"},
     "ch09": {"init_reservoir/dense_density_ignored", "init_reservoir/density_of_zeros_instead_of_non_zeros",
              "init_reservoir/mask_drawn_from_the_global_generator", "init_reservoir/global_generator_reseeded"},
+    "ch11": {"sample_sequence/global_generator_used", "sample_sequence/global_generator_reseeded"},
 }
 
 
