@@ -344,14 +344,15 @@ WRITE_CHECKS = [
 
 SPECS = [
     Spec("char_lm_batches", make_batches, differentiable=False, bad_shapes=bad_batches,
-         extra_checks=BATCHES_CHECKS),
-    Spec("sample_sequence", None, tensor_inputs=False, extra_checks=SAMPLE_CHECKS),
+         extra_checks=BATCHES_CHECKS, outputs=("batches",)),
+    Spec("sample_sequence", None, tensor_inputs=False, extra_checks=SAMPLE_CHECKS, outputs=("tokens (steps,)",)),
     Spec("bits_per_char", lambda inputs, d: Case(args=list(bits_args(inputs, d).values())),
-         differentiable=False, bad_shapes=bad_bits, extra_checks=BITS_CHECKS),
+         differentiable=False, bad_shapes=bad_bits, extra_checks=BITS_CHECKS, outputs=("the bits per character",)),
     Spec("content_addressing", lambda inputs, d: Case(args=list(addressing_args(inputs, d).values())),
-         grad_wrt=(0, 1, 2), bad_shapes=bad_addressing, extra_checks=ADDRESSING_CHECKS),
+         grad_wrt=(0, 1, 2), bad_shapes=bad_addressing, extra_checks=ADDRESSING_CHECKS, outputs=("w (B, N)",)),
     Spec("memory_read", lambda inputs, d: Case(args=list(read_args(inputs, d).values())),
-         grad_wrt=(0, 1), bad_shapes=bad_read, extra_checks=READ_CHECKS),
+         grad_wrt=(0, 1), bad_shapes=bad_read, extra_checks=READ_CHECKS, outputs=("r (B, M)",)),
     Spec("memory_write", lambda inputs, d: Case(args=list(write_args(inputs, d).values())),
-         grad_wrt=(0, 1, 2, 3), bad_shapes=bad_write, extra_checks=WRITE_CHECKS),
+         grad_wrt=(0, 1, 2, 3), bad_shapes=bad_write, extra_checks=WRITE_CHECKS,
+         outputs=("the new memory (B, N, M)",)),
 ]
