@@ -86,20 +86,22 @@ def autograde(args) -> int:
 
 
 def release(args) -> int:
-    """Regenerate exercises/ from solutions/ with nbgrader (in a scratch
-    gradebook, so the instructor's gradebook is left alone)."""
-    import tempfile
-
+    """Regenerate exercises/ from solutions/ with nbgrader, which records each
+    assignment (its notebook, graded cells and points) in the course's
+    gradebook (gradebook.db here, or nbgrader_config.py's
+    CourseDirectory.db_url): autograde, generate_feedback and export find it
+    there. nbgrader refuses to add or remove graded cells of an assignment
+    that has submissions, so a release never disagrees with graded work."""
     chapters = args.chapters or sorted(CHAPTERS)
     unknown = set(chapters) - set(CHAPTERS)
     if unknown:
         print(f"autograder: unknown assignment(s): {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as scratch:
-        for chapter in chapters:
-            subprocess.run(["nbgrader", "generate_assignment", chapter, "--force",
-                            f"--CourseDirectory.db_url=sqlite:///{scratch}/gradebook.db"],
-                           cwd=paths.ROOT, check=True)
+    for chapter in chapters:
+        done = subprocess.run(["nbgrader", "generate_assignment", chapter, "--force"], cwd=paths.ROOT)
+        if done.returncode != 0:
+            print(f"autograder: nbgrader could not release {chapter} (its log is above)", file=sys.stderr)
+            return done.returncode
     return 0
 
 
@@ -137,10 +139,14 @@ def main(argv=None) -> int:
     class_parser.add_argument("--force", action="store_true", help="regrade students whose files are unchanged")
     class_parser.add_argument("--quiet", action="store_true", help="no progress bar")
     class_parser.set_defaults(run=autograde)
-    release_parser = commands.add_parser("release", help="regenerate exercises/ from solutions/")
+    release_parser = commands.add_parser("release", help="regenerate exercises/ from solutions/, recording "
+                                                         "the assignments in the course's gradebook")
     release_parser.add_argument("chapters", nargs="*", help=f"default: all of {', '.join(sorted(CHAPTERS))}")
     release_parser.set_defaults(run=release)
     args = parser.parse_args(argv)
+    if args.command == "grade" and not Path(args.notebook).exists():
+        print(f"autograder: no notebook or folder {args.notebook}", file=sys.stderr)
+        return 2
     if args.command == "grade" and not Path(args.notebook).is_dir():
         sandbox.start_warm_worker(likely_device(args.device))   # warms up while this process prepares
     try:

@@ -60,3 +60,9 @@ def test_a_notebook_of_no_known_assignment_asks_for_one(tmp_path):
     done = run_cli("grade", str(path))
     assert done.returncode == 2 and "pass --assignment" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_path_that_does_not_exist_is_said_once(tmp_path):
+    done = run_cli("grade", str(tmp_path / "ch02.ipynb"))
+    assert done.returncode == 2 and done.stderr.strip() == f"autograder: no notebook or folder {tmp_path / 'ch02.ipynb'}"
+    assert not done.stdout
