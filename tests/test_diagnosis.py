@@ -6,18 +6,20 @@ and none of them shows a reference value or the reference's code. The bank
 tests (test_grading) hold the diagnosis of every catalogued mistake."""
 import json
 import re
+from html import escape
+from types import SimpleNamespace
 
 import pytest
 
-from autograder import paths
+from autograder import nbgrader_plugin, paths
 from autograder.checks import find_spec
+from autograder.checks.core import prepared_cases, standard_checks
 from autograder.diagnosis import SAME_VALUES, Diagnosis
 from autograder.feedback import report_html, report_text
 from autograder.grading import grade_notebook
 from autograder.mistakes import catalogue
-from autograder import nbgrader_plugin
 from autograder.reference import load_references
-from autograder.submissions import solved
+from autograder.submissions import solved, write
 
 from .banks import diagnosis, wrong_answers
 from .test_no_leaks import SECRETS
@@ -34,8 +36,6 @@ def says(function: str, label: str) -> str:
 def two_mistakes(tmp_path_factory):
     """The report of a ch02 notebook with two different mistakes."""
     path = tmp_path_factory.mktemp("diagnosis") / f"{CHAPTER}.ipynb"
-    from autograder.submissions import write
-
     write(solved(CHAPTER, **{name: wrong_answers(CHAPTER)[name][label] for name, label in TWO_MISTAKES.items()}),
           path)
     return grade_notebook(path, chapter=CHAPTER)
@@ -72,13 +72,10 @@ def _shown(report: dict) -> dict:
 
 
 def test_the_same_words_everywhere(two_mistakes):
-    from html import escape
-
+    encoded = {"checks.html": escape, "cli json": lambda words: json.dumps(words)[1:-1]}
     for function, label in TWO_MISTAKES.items():
         for where, text in _shown(two_mistakes).items():
-            words = says(function, label)
-            assert (escape(words) if where == "checks.html" else json.dumps(words)[1:-1]
-                    if where == "cli json" else words) in text, (where, function)
+            assert encoded.get(where, str)(says(function, label)) in text, (where, function)
 
 
 def _numbers(text: str) -> set:
@@ -89,8 +86,6 @@ def test_no_reference_value_or_code_is_shown(two_mistakes):
     """No decimal number in the feedback is one of the reference's outputs on
     the graded cases (to 3 significant digits), and no line of the reference
     (nor of the catalogue's variants) appears."""
-    from autograder.checks.core import prepared_cases, standard_checks
-
     values = set()
     for function in TWO_MISTAKES:
         _, spec = find_spec(function)
@@ -109,10 +104,13 @@ def test_no_reference_value_or_code_is_shown(two_mistakes):
 
 
 def test_the_catalogue_describes_every_mistake_in_words():
-    for chapter in sorted({c for c in paths.chapters()}):
+    """Every entry has a description without the reference's lines, and a
+    source that compiles (a syntax error would lose points for no mistake)."""
+    for chapter in sorted(paths.chapters()):
         for function, entries in catalogue(chapter).items():
             assert set(wrong_answers(chapter)[function]) == {m.label for m in entries}
             for mistake in entries:
+                compile(mistake.source, f"{chapter}/{function}/{mistake.label}", "exec")
                 assert mistake.says and len(mistake.says) < 200, (chapter, function, mistake.label)
                 assert not [s for s in SECRETS if s in mistake.says], (chapter, function, mistake.label)
 
@@ -122,7 +120,7 @@ def test_a_failure_of_the_diagnosis_leaves_the_plain_message():
     failure as before, the judge's problem and the check's hint."""
     _, spec = find_spec("rnn_step")
     explain = Diagnosis(CHAPTER, spec, load_references(CHAPTER)["rnn_step"], "cpu")
-    check = type("C", (), {"hint": "the hint", "name": "x", "judge": None})()
+    check = SimpleNamespace(hint="the hint", name="a check", judge=None)
     assert explain(check, 0, None, {}, {"ok": True}, "it broke") == "it broke. Hint: the hint"
 
 
