@@ -31,3 +31,14 @@ c.Autograde.autograde_preprocessors = [
     CheckCellMetadata,
 ]
 c.GenerateFeedback.preprocessors = [ClearHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+
+# Grades out: `nbgrader export` writes nbgrader's own grades.csv; the course's
+# exporter (autograder/nbgrader_export.py) writes what a learning-management
+# system imports, chosen per run:
+#   nbgrader export --exporter=autograder.nbgrader_export.CourseExport --CourseExport.layout=canvas --to=canvas.csv
+# or for every export, with these lines:
+#   c.ExportApp.plugin_class = "autograder.nbgrader_export.CourseExport"
+#   c.CourseExport.layout = "canvas"          # Canvas's gradebook import; "long": a row per student and assignment
+#   c.CourseExport.missing = ""               # no submission: empty (ungraded); "0": a zero; "EX": excused in Canvas
+#   c.CourseExport.points_possible_row = True # canvas: the "Points Possible" row of maximum scores
+#   c.CourseExport.canvas_columns = {"ch02": "Chapter 2 (4711)"}   # canvas: an existing Canvas assignment's header
