@@ -14,11 +14,12 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from .meta_values import lacks_values, values_on_meta
-from .symptoms import no_gradient, symptom
+from .symptoms import no_gradient, symptom, variants
 
 __all__ = [
     "assert_shape",
     "assert_close",
+    "assert_call_close",
     "assert_differentiable",
     "assert_dtype_device_follow",
     "assert_inputs_unchanged",
@@ -128,6 +129,36 @@ def assert_close(actual, expected, name: str = "output", rtol: float = 1e-5, ato
         raise AssertionError(f"{name}: {int(off.sum())} of {off.numel()} element(s) differ from the expected "
                              f"values, max abs error {error.max().item():.3g}{where.format(index)} "
                              f"(rtol={rtol:g}, atol={atol:g})" + (f"; it {seen}" if seen else ""))
+
+
+def _returns(fn, args, expected, options: dict) -> bool:
+    """Whether ``fn(*args)`` gives ``expected`` (within the tolerances of ``options``)."""
+    try:
+        got = fn(*args)
+    except Exception:  # noqa: BLE001 - a call that fails gives nothing
+        return False
+    return (isinstance(got, torch.Tensor) and got.shape == expected.shape and
+            bool(torch.allclose(got.detach().double(), expected.double(), rtol=options.get("rtol", 1e-5),
+                                atol=options.get("atol", 1e-8))))
+
+
+def assert_call_close(fn, args: tuple, expected, name: str = "output", **options) -> None:
+    """``assert_close(fn(*args), expected, name, **options)``. When they
+    differ and ``fn`` returns the expected values once one of its square
+    weight matrices is given transposed, the message says that weight looks
+    transposed: the function uses it the other way round."""
+    try:
+        assert_close(fn(*args), expected, name, **options)
+    except AssertionError as failure:
+        target = expected if isinstance(expected, torch.Tensor) else torch.as_tensor(expected, dtype=torch.float64)
+        for what, varied in variants(dict(_named_arguments(fn, args, {}))):
+            if what.endswith(" transposed") and _returns(fn, list(varied.values()), target, options):
+                weight = what.removesuffix(" transposed")
+                raise AssertionError(
+                    f"{failure}; {weight} looks transposed: given {weight}.T the function returns the expected "
+                    f"values (a weight is (out_features, in_features): {weight} h for a batch of rows h is "
+                    f"h @ {weight}.T)") from None
+        raise
 
 
 def assert_differentiable(output, name: str = "output", **inputs) -> None:

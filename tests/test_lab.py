@@ -247,4 +247,5 @@ def test_a_wrong_answer_fails_its_visible_test_with_a_helpful_message(open_in_la
     # what is wrong (which case, which weight, how far off), not what is right
     assert re.search(r"AssertionError: h\(t\) for .* and the W given: \d+ of \d+ element\(s\) differ "
                      r"from the expected values, max abs error", error), error
+    assert "W looks transposed" in error, error   # the symptom, seen before submitting
     assert "element(s) differ from the expected values" in validate(page, "lab-ch02-validate-fails")

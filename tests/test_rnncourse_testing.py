@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from autograder.checks import CHAPTERS
-from rnncourse.testing import (assert_close, assert_differentiable, assert_dtype_device_follow,
+from rnncourse.testing import (assert_call_close, assert_close, assert_differentiable, assert_dtype_device_follow,
                                assert_inputs_unchanged, assert_raises_value_error, assert_shape,
                                count_tensor_ops, torch_rnn_states)
 
@@ -65,6 +65,17 @@ def test_assert_close_reports_count_error_and_index_but_not_the_values():
     assert "o: 1 of 4 element(s) differ" in message
     assert "max abs error 0.5 at index (1, 0)" in message
     assert "3.5" not in message and "3.0" not in message
+
+
+def test_assert_call_close_says_which_weight_looks_transposed():
+    x, W, b = torch.randn(2, 3, dtype=DT), torch.randn(3, 3, dtype=DT), torch.randn(3, dtype=DT)
+    expected = torch.tanh(x @ W.T + b)
+    assert_call_close(lambda x, W, b: torch.tanh(x @ W.T + b), (x, W, b), expected, "h")
+    with fails("W looks transposed: given W.T the function returns the expected values"):
+        assert_call_close(lambda x, W, b: torch.tanh(x @ W + b), (x, W, b), expected, "h")
+    with pytest.raises(AssertionError) as other:   # another mistake: no such claim
+        assert_call_close(lambda x, W, b: torch.tanh(x @ W.T), (x, W, b), expected, "h")
+    assert "h: " in str(other.value) and "transposed" not in str(other.value)
 
 
 def test_assert_close_checks_shape_dtype_and_device_first():
