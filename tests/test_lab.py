@@ -132,8 +132,9 @@ def active_cell(page) -> int:
 
 def go_to_cell(page, index: int) -> None:
     """Make cell ``index`` the active one, in command mode, as a keyboard user
-    does (k / j); the notebook scrolls it into view and draws its editor."""
-    cell_at(page, 0).click()
+    does (k / j) from the cell that is active now; the notebook scrolls it
+    into view and draws its editor."""
+    cell_at(page, active_cell(page)).click()   # the notebook has the keyboard, in command mode
     page.keyboard.press("Escape")
     for _ in range(200):
         current = active_cell(page)

@@ -10,7 +10,7 @@ from nbgrader.api import Gradebook
 
 from autograder import paths
 from autograder.checks import CHAPTERS
-from autograder.nbgrader_course import generate_assignments, make_course, run_nbgrader as nbgrader
+from autograder.nbgrader_course import COURSE_ID, generate_assignments, make_course, run_nbgrader as nbgrader
 from autograder.submissions import release, solved, write
 
 from .banks import first_wrong_answer
@@ -38,9 +38,10 @@ def course(tmp_path_factory):
     the assignment released and autograded for three students."""
     course = make_course(tmp_path_factory.mktemp("course"))
     generate_assignments(course, *CHAPTERS)
-    for student, build in STUDENTS.items():
-        write(build(), course / "submitted" / student / CHAPTER / f"{CHAPTER}.ipynb")
-        nbgrader(course, "db", "student", "add", student)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gradebook:
+        for student, build in STUDENTS.items():   # as `nbgrader db student add` does, without its app
+            write(build(), course / "submitted" / student / CHAPTER / f"{CHAPTER}.ipynb")
+            gradebook.add_student(student)
     nbgrader(course, "autograde", CHAPTER, "--force")
     nbgrader(course, "generate_feedback", CHAPTER, "--force")
     return course
