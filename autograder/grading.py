@@ -3,6 +3,7 @@ every graded function, student code in the sandbox, verdicts here."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import notebook
@@ -108,18 +109,22 @@ def grade_notebook(path, device: str = "cpu", chapter: str | None = None, limits
     results = {name: _all_failed(specs[name], message) for name, message in blocked.items()}
     pending = [e for e in assignment.exercises if e.name not in blocked]
     if pending:
-        references = load_references(chapter)
-        try:
-            with Session(limits, device) as session:
-                for source in notebook.code_to_run(nb):
-                    session.run_cell(source)
+        # the references load (the first time: torch's meta device, ~1 s) while this thread
+        # waits for the sandbox and the sandbox runs the student's cells
+        with ThreadPoolExecutor(1) as loader:
+            loading = loader.submit(load_references, chapter)
+            try:
+                with Session(limits, device) as session:
+                    for source in notebook.code_to_run(nb):
+                        session.run_cell(source)
+                    references = loading.result()
+                    for exercise in pending:
+                        results[exercise.name] = _grade_exercise(
+                            session, chapter, specs[exercise.name], references[exercise.name], device, limits)
+            except SandboxError as exc:  # no worker could be (re)started, or the time budget is spent
                 for exercise in pending:
-                    results[exercise.name] = _grade_exercise(
-                        session, chapter, specs[exercise.name], references[exercise.name], device, limits)
-        except SandboxError as exc:  # no worker could be (re)started, or the time budget is spent
-            for exercise in pending:
-                results.setdefault(exercise.name, _all_failed(
-                    specs[exercise.name], f"not graded: {exc}"))
+                    results.setdefault(exercise.name, _all_failed(
+                        specs[exercise.name], f"not graded: {exc}"))
     for exercise in assignment.exercises:
         report["exercises"][exercise.name] = _report(exercise.name, exercise.points, results[exercise.name])
     report["score"] = round(sum(e["score"] for e in report["exercises"].values()), 4)
