@@ -1,5 +1,6 @@
 """Building blocks of the chapters' checks: the weights of the course's
-networks and cases that must raise ValueError."""
+networks, cases that must raise ValueError, and the judges of a function
+that draws random numbers from the generator it is given."""
 import torch
 
 from .core import Case, Dims, Inputs
@@ -24,3 +25,21 @@ def bad_case(args: dict, label: str) -> Case:
 def with_replaced(args: dict, label: str, **changes) -> Case:
     """``args`` with some arguments replaced, as a bad call described by ``label``."""
     return bad_case({**args, **changes}, label)
+
+
+GLOBAL_RNG_MOVED = ("torch's global random state changed during the call (torch.manual_seed, or a random "
+                    "function called without generator=)")
+
+
+def drawn_from_the_generator(what: str):
+    """The joint judge of three calls: the same generator seed under two
+    global seeds, then another generator seed. ``what`` names the result
+    ("the tokens", "W") in the messages."""
+    def joint(cases: list, students: list):
+        first, again, other = (student["output"]["values"] for student in students)
+        if not torch.equal(first, again):
+            return f"{what} changed with torch's global random state: draw only from the generator argument"
+        if torch.equal(first, other):
+            return f"{what} came out the same from two generators seeded differently: draw from the generator argument"
+        return None
+    return joint

@@ -20,7 +20,7 @@ import math
 
 import torch
 
-from .builders import shape_of, with_replaced
+from .builders import GLOBAL_RNG_MOVED, drawn_from_the_generator, shape_of, with_replaced
 from .core import (Case, Check, Dims, Inputs, Spec, matches_reference, operator_names, raises, seed_for,
                    without_operators)
 
@@ -92,18 +92,10 @@ def _valid_and_untouched(case, reference, student, device):
     if problem:
         return problem
     if student.get("global_rng_moved"):
-        return ("torch's global random state changed during the call (torch.manual_seed, or a random "
-                "function called without generator=)")
+        return GLOBAL_RNG_MOVED
     return None
 
 
-def _same_generator_same_matrix(cases: list, students: list):
-    first, again, other = (student["output"]["values"] for student in students)
-    if not torch.equal(first, again):
-        return "W changed with torch's global random state: draw only from the generator argument"
-    if torch.equal(first, other):
-        return "two generators seeded differently gave the same W: draw from the generator argument"
-    return None
 
 
 def _bad_reservoir_arguments(device: str) -> list:
@@ -125,7 +117,7 @@ RESERVOIR_CHECKS = [
     Check("W comes from the generator alone, torch's global random state untouched",
           "Pass generator=generator (and its device) to every random function; never seed or draw from "
           "torch's global generator.",
-          _generator_cases, _valid_and_untouched, joint=_same_generator_same_matrix),
+          _generator_cases, _valid_and_untouched, joint=drawn_from_the_generator("W")),
     Check("ValueError on n < 1, density outside (0, 1] or a negative spectral_radius",
           "Check the arguments before drawing anything.", _bad_reservoir_arguments, raises("ValueError")),
 ]

@@ -15,7 +15,7 @@ seed other tokens, and the global state is left untouched.
 import torch
 
 from ..harness.callables import TABLE_STEPS
-from .builders import shape_of, with_replaced
+from .builders import GLOBAL_RNG_MOVED, drawn_from_the_generator, shape_of, with_replaced
 from .core import Case, Check, Dims, Inputs, Spec, matches_reference, raises, seed_for
 
 # char_lm_batches(ids, batch_size, seq_len) -------------------------------------------------------
@@ -148,18 +148,10 @@ def _valid_and_untouched(case, reference, student, device):
     if problem:
         return problem
     if student.get("global_rng_moved"):
-        return ("torch's global random state changed during the call (torch.manual_seed, or a random "
-                "function called without generator=)")
+        return GLOBAL_RNG_MOVED
     return None
 
 
-def _same_generator_same_tokens(cases: list, students: list):
-    first, again, other = (student["output"]["values"] for student in students)
-    if not torch.equal(first, again):
-        return "the tokens changed with torch's global random state: draw only from the generator argument"
-    if torch.equal(first, other):
-        return "two generators seeded differently gave the same tokens: draw from the generator argument"
-    return None
 
 
 def _bad_sampling(device: str) -> list:
@@ -182,7 +174,7 @@ SAMPLE_CHECKS = [
     Check("the tokens come from the generator alone, torch's global random state untouched",
           "Pass generator=generator to torch.multinomial (or to any random function you use); never seed or "
           "draw from torch's global generator.",
-          _generator_cases, _valid_and_untouched, joint=_same_generator_same_tokens),
+          _generator_cases, _valid_and_untouched, joint=drawn_from_the_generator("the tokens")),
     Check("ValueError on steps that are not a positive integer or a temperature <= 0",
           "Check the arguments before drawing anything.", _bad_sampling, raises("ValueError")),
 ]
