@@ -31,6 +31,15 @@ GLOBAL_RNG_MOVED = ("torch's global random state changed during the call (torch.
                     "function called without generator=)")
 
 
+def valid_and_untouched_rng(read):
+    """A judge: the student's result reads as valid (``read(case, student,
+    device) -> (value, problem)``) and torch's global generator did not move."""
+    def judge(case, reference, student, device):
+        _, problem = read(case, student, device)
+        return problem or (GLOBAL_RNG_MOVED if student.get("global_rng_moved") else None)
+    return judge
+
+
 def drawn_from_the_generator(what: str):
     """The joint judge of three calls: the same generator seed under two
     global seeds, then another generator seed. ``what`` names the result

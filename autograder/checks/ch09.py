@@ -20,7 +20,7 @@ import math
 
 import torch
 
-from .builders import GLOBAL_RNG_MOVED, drawn_from_the_generator, shape_of, with_replaced
+from .builders import drawn_from_the_generator, shape_of, valid_and_untouched_rng, with_replaced
 from .core import (Case, Check, Dims, Inputs, Spec, matches_reference, operator_names, raises, seed_for,
                    without_operators)
 
@@ -87,17 +87,6 @@ def _generator_cases(device: str) -> list:
             for seed, global_seed in ((same, 1), (same, 2), (same + 1, 1))]
 
 
-def _valid_and_untouched(case, reference, student, device):
-    W, problem = _matrix(case, student, device)
-    if problem:
-        return problem
-    if student.get("global_rng_moved"):
-        return GLOBAL_RNG_MOVED
-    return None
-
-
-
-
 def _bad_reservoir_arguments(device: str) -> list:
     bad = ((0, 0.9, 0.5, "n = 0"), (10, 0.9, 0.0, "density = 0"), (10, 0.9, 1.5, "density = 1.5"),
            (10, -0.5, 0.5, "spectral_radius = -0.5"))
@@ -117,7 +106,7 @@ RESERVOIR_CHECKS = [
     Check("W comes from the generator alone, torch's global random state untouched",
           "Pass generator=generator (and its device) to every random function; never seed or draw from "
           "torch's global generator.",
-          _generator_cases, _valid_and_untouched, joint=drawn_from_the_generator("W")),
+          _generator_cases, valid_and_untouched_rng(_matrix), joint=drawn_from_the_generator("W")),
     Check("ValueError on n < 1, density outside (0, 1] or a negative spectral_radius",
           "Check the arguments before drawing anything.", _bad_reservoir_arguments, raises("ValueError")),
 ]

@@ -15,7 +15,7 @@ seed other tokens, and the global state is left untouched.
 import torch
 
 from ..harness.callables import TABLE_STEPS
-from .builders import GLOBAL_RNG_MOVED, drawn_from_the_generator, shape_of, with_replaced
+from .builders import drawn_from_the_generator, shape_of, valid_and_untouched_rng, with_replaced
 from .core import Case, Check, Dims, Inputs, Spec, matches_reference, raises, seed_for
 
 # char_lm_batches(ids, batch_size, seq_len) -------------------------------------------------------
@@ -84,7 +84,7 @@ def _sample_case(step: str, state, first: int, steps: int, temperature: float, s
                 label=label, global_seed=global_seed)
 
 
-def _tokens(case: Case, student: dict):
+def _tokens(case: Case, student: dict, device: str = "cpu"):
     """The student's tokens as a CPU long tensor, or a message saying why there are none."""
     if not student["ok"]:
         return None, f"raised {student['error_types'][0]}: {student.get('error', '')} ({case.label})"
@@ -143,17 +143,6 @@ def _generator_cases(device: str) -> list:
             for seed, g in ((11, 1), (11, 2), (12, 1))]
 
 
-def _valid_and_untouched(case, reference, student, device):
-    _, problem = _tokens(case, student)
-    if problem:
-        return problem
-    if student.get("global_rng_moved"):
-        return GLOBAL_RNG_MOVED
-    return None
-
-
-
-
 def _bad_sampling(device: str) -> list:
     state = markov_state(MARKOV)
     bad = ((0, 1.0, "steps = 0"), (2.5, 1.0, "steps = 2.5"), (5, 0.0, "temperature = 0"),
@@ -174,7 +163,7 @@ SAMPLE_CHECKS = [
     Check("the tokens come from the generator alone, torch's global random state untouched",
           "Pass generator=generator to torch.multinomial (or to any random function you use); never seed or "
           "draw from torch's global generator.",
-          _generator_cases, _valid_and_untouched, joint=drawn_from_the_generator("the tokens")),
+          _generator_cases, valid_and_untouched_rng(_tokens), joint=drawn_from_the_generator("the tokens")),
     Check("ValueError on steps that are not a positive integer or a temperature <= 0",
           "Check the arguments before drawing anything.", _bad_sampling, raises("ValueError")),
 ]
