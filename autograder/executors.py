@@ -39,6 +39,10 @@ class Executor(ABC):
         """(index into ``payloads``, result or exception) for every payload,
         in the order the jobs finish."""
 
+    def start(self) -> None:
+        """Start the workers now, while the caller prepares the jobs (the
+        first ``as_completed`` uses them); by default they start with it."""
+
     def close(self) -> None:
         """Stop what the executor started."""
 
@@ -57,6 +61,25 @@ class LocalProcesses(Executor):
     def __init__(self, workers: int | None = None, warm: str | None = None):
         self.workers = workers or default_workers()
         self.warm = warm
+        self._started = None   # a pool started by ``start``, not used yet
+
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=sandbox.prestart if self.warm else None,
+                                   initargs=(self.warm,) if self.warm else ())
+
+    def start(self) -> None:
+        """Spawn the workers now (each imports torch and warms its sandbox up,
+        a few seconds) rather than when the first job is handed in."""
+        if self._started is None:
+            self._started = self._new_pool(self.workers)
+            for _ in range(self.workers):   # a pool spawns a process for a job no idle one can take
+                self._started.submit(os.getpid)
+
+    def close(self) -> None:
+        if self._started is not None:
+            self._started.shutdown(wait=True)
+            self._started = None
 
     def as_completed(self, task, payloads):
         """A process that dies breaks the whole pool and fails every job not
@@ -69,7 +92,7 @@ class LocalProcesses(Executor):
             alone = [index for index in pending if strikes[index] >= 2][:1]
             workers = 1 if alone else self.workers
             broken, finished = [], set()
-            for index, outcome in self._run(task, payloads, alone or pending, workers, self.warm):
+            for index, outcome in self._run(task, payloads, alone or pending, workers):
                 if isinstance(outcome, BrokenProcessPool) and not alone:
                     broken.append(index)
                     continue
@@ -79,11 +102,17 @@ class LocalProcesses(Executor):
                 strikes[index] += 1
             pending = [index for index in pending if index not in finished]
 
-    @staticmethod
-    def _run(task, payloads: list, indices: list, workers: int, warm: str | None):
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(min(workers, len(indices)), mp_context=context,
-                                   initializer=sandbox.prestart if warm else None, initargs=(warm,) if warm else ())
+    def _pool_for(self, workers: int, jobs: int) -> ProcessPoolExecutor:
+        """The started pool, when it has the workers wanted; else a new one."""
+        pool, self._started = self._started, None
+        if pool is not None and workers == self.workers:
+            return pool
+        if pool is not None:
+            pool.shutdown(wait=True)
+        return self._new_pool(min(workers, jobs))
+
+    def _run(self, task, payloads: list, indices: list, workers: int):
+        pool = self._pool_for(workers, len(indices))
         with _stopped_when_left(pool):
             futures = {pool.submit(task, payloads[index]): index for index in indices}
             for future in as_completed(futures):

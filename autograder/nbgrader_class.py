@@ -251,7 +251,10 @@ def _prepare_jobs(submission: Submission, sanitise: Sanitiser, assignment: str, 
 
 
 def plan_class(api: NbGraderAPI, assignment: str, ledger: Ledger, grader: str, device: str, limits: Limits,
-               force: bool) -> Plan:
+               force: bool, executor: Executor) -> Plan:
+    """What to do for each student; the executor's workers are started as
+    soon as one student is found to need grading, so that they warm up while
+    the others are sanitised."""
     plan, sanitise = Plan(), Sanitiser(api)
     for submission in submissions(api, assignment):
         student, submitted = submission.student, submission.files_digest()
@@ -262,6 +265,7 @@ def plan_class(api: NbGraderAPI, assignment: str, ledger: Ledger, grader: str, d
         elif current:
             plan.to_record.append(student)
         else:
+            executor.start()
             jobs, digests, failed, plan.sanitised[student] = _prepare_jobs(submission, sanitise, assignment,
                                                                            device, limits)
             plan.reports[student] = (submitted, {name: {"digest": "", "report": report}
@@ -281,7 +285,7 @@ def autograde_class(root: Path, assignment: str, executor: Executor, device: str
     api = course_api(Path(root).resolve(), assignment, device)
     ledger = Ledger(Path(api.coursedir.root) / LEDGER_FOLDER / assignment)
     grader = grader_fingerprint(assignment, device, limits)
-    plan = plan_class(api, assignment, ledger, grader, device, limits, force)
+    plan = plan_class(api, assignment, ledger, grader, device, limits, force, executor)
     run = ClassRun(skipped=plan.skipped)
     bar = tqdm(total=len(plan.to_record) + len(plan.waiting), unit="student", disable=not progress,
                file=sys.stderr)
