@@ -1,11 +1,5 @@
-"""The catalogue of common mistakes in the ch10 graded functions (hidden:
-the grader's side only).
-
-``WRONG[function][label]`` is the trusted source of a solution cell that
-makes the one mistake named by its label and is otherwise right;
-``SAYS[function][label]`` tells a student, in words, what that mistake is.
-The grader names a mistake whose result a submission reproduces; the bank
-tests (``tests/banks``) grade every entry.
+"""The catalogue of common mistakes in the ch10 graded functions (``WRONG`` and
+``SAYS``, as ``autograder.mistakes`` describes them).
 
 Each answer makes one mistake, named by its label (and said to the student in
 ``SAYS``), and is otherwise right, argument checks included, so the hidden
