@@ -9,6 +9,7 @@ from functools import lru_cache
 from . import paths
 from .checks import CHAPTERS
 from .harness.cells import run_cell
+from .harness.no_dynamo import first_meta_operation
 from .notebook import code_to_run, read
 
 
@@ -16,6 +17,7 @@ from .notebook import code_to_run, read
 def reference_namespace(chapter: str) -> dict:
     """The namespace the solution notebook's code cells ran in (the graded
     functions and whatever they use). Not to be modified: copy it."""
+    first_meta_operation()
     path = paths.solution_notebook(chapter)
     namespace = {"__name__": f"reference_{chapter}"}
     for index, source in enumerate(code_to_run(read(path))):

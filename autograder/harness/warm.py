@@ -71,8 +71,9 @@ def preload() -> None:
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     torch.manual_seed(WARM_SEED)   # every submission starts from the same global generator state
-    _ = torch.empty(1, device="meta") + 0   # the meta device's first operation: a dispatch, no threads
     from . import invoke, worker  # noqa: F401
+    from .no_dynamo import first_meta_operation
+    first_meta_operation()   # a dispatch, no threads; and torch._dynamo never imported
     import rnncourse.testing  # noqa: F401 - what every exercise notebook imports
 
 
