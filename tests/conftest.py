@@ -1,7 +1,15 @@
 """Shared fixtures: grading a notebook object with limits sized for tests;
-a headless Chromium for the browser tests, what a page meets in it, and
-where its screenshots go."""
+a headless Chromium for the browser tests, the Jupyter servers they open,
+what a page meets in them, and where their screenshots go."""
+import os
 import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -72,6 +80,55 @@ def browser():
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield browser
         browser.close()
+
+
+@dataclass
+class Server:
+    """A Jupyter server on loopback: its address, token, process and log."""
+    base: str
+    token: str
+    process: subprocess.Popen
+    log: Path
+
+    def ready(self, seconds: float = 90) -> "Server":
+        """Wait until the server answers its API (it may still be starting)."""
+        url = f"{self.base}/api/status?token={self.token}"
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"the server exited while starting; its log: {self.log.read_text()[-3000:]}"
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.5)
+        raise TimeoutError(f"the server did not answer {url} within {seconds} s")
+
+
+@contextmanager
+def jupyter_server(course_command: list, home: Path, port: int, token: str):
+    """The Jupyter server ``./course COURSE_COMMAND`` starts, on 127.0.0.1:PORT
+    with ``token``, as a user whose home is ``home`` (Jupyter's configuration,
+    data and runtime folders there, none of the machine's); its output in
+    home/server.log. Yields a ``Server`` at once (``ready()`` waits for it);
+    afterwards stops the server's whole process group, kernels included."""
+    env = {**os.environ, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+           "JUPYTER_DATA_DIR": str(home / ".local/share/jupyter"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    log = home / "server.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [str(paths.ROOT / "course"), *course_command, "--no-browser", "--ServerApp.ip=127.0.0.1",
+             f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+             "--ServerApp.allow_root=True"],
+            env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            yield Server(f"http://127.0.0.1:{port}", token, process, log)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 ARTIFACTS = paths.ROOT / "test-artifacts"

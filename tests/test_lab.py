@@ -12,14 +12,10 @@ transposed), runs all cells again and sees that function's visible test fail
 with a message saying what is wrong; Validate fails too. Screenshots:
 test-artifacts/lab-*.png.
 """
-import os
 import re
 import secrets
 import shutil
-import signal
-import subprocess
 import time
-import urllib.request
 
 import pytest
 
@@ -28,24 +24,12 @@ from autograder.checks import CHAPTERS
 from autograder.notebook import grade_id, is_test_cell
 from autograder.submissions import reference_answers, release
 from .banks import wrong_answers
-from .conftest import save_screenshot, watch
+from .conftest import jupyter_server, save_screenshot, watch
 from .test_environment import pins
 
 SHOWN = ".jp-NotebookPanel:not(.lm-mod-hidden)"   # the notebook in the front tab (others may stay open)
 VALIDATED = "ch02"   # the chapter whose Validate button is pressed
 SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", flags=re.M)
-
-
-def wait_until_serving(url: str, server: subprocess.Popen, log: str, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"JupyterLab exited while starting; its log: {log}"
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"JupyterLab did not answer {url} within {seconds} s")
 
 
 @pytest.fixture(scope="module")
@@ -54,27 +38,10 @@ def lab(tmp_path_factory, free_tcp_port_factory):
     directory on a copy of exercises/; stopped (kernels too) afterwards."""
     home = tmp_path_factory.mktemp("student")
     shutil.copytree(paths.EXERCISES, home / "exercises")
-    port, token = free_tcp_port_factory(), secrets.token_hex(16)
-    env = {**os.environ, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
-           "JUPYTER_DATA_DIR": str(home / ".local/share/jupyter"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
-    log = open(home / "lab.log", "wb")
-    server = subprocess.Popen(
-        [str(paths.ROOT / "course"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={home / 'exercises'}", "--ServerApp.allow_root=True"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(f"{base}/api/status?token={token}", server, log.name)
-        yield {"base": base, "token": token}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
+    lab_command = ["lab", f"--ServerApp.root_dir={home / 'exercises'}"]
+    with jupyter_server(lab_command, home, free_tcp_port_factory(), secrets.token_hex(16)) as server:
+        server.ready()
+        yield {"base": server.base, "token": server.token}
 
 
 @pytest.fixture(scope="module")
