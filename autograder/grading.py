@@ -129,4 +129,6 @@ def grade_notebook(path, device: str = "cpu", chapter: str | None = None, limits
         report["exercises"][exercise.name] = _report(exercise.name, exercise.points, results[exercise.name])
     report["score"] = round(sum(e["score"] for e in report["exercises"].values()), 4)
     report["max_score"] = assignment.max_score
+    # the written questions' points, left to the instructor: in neither score nor max_score
+    report["graded_by_hand"] = {question.name: question.points for question in assignment.written}
     return report

@@ -48,6 +48,13 @@ def is_test_cell(cell) -> bool:
     return bool(meta.get("grade")) and not meta.get("solution") and cell.get("cell_type") == "code"
 
 
+def is_written_answer(cell) -> bool:
+    """A written answer: a markdown solution cell that is graded (by hand:
+    nbgrader's "manual" grade cell; the autograder does not score it)."""
+    meta = nbgrader(cell)
+    return bool(meta.get("grade")) and bool(meta.get("solution")) and cell.get("cell_type") == "markdown"
+
+
 def cells_by_id(nb) -> dict:
     return {grade_id(cell): cell for cell in nb.cells if grade_id(cell)}
 

@@ -12,10 +12,12 @@ from .notebook import cells_by_id, nbgrader, read
 
 
 def reference_answers(chapter: str) -> dict:
-    """grade_id -> source of each answer cell of the solution notebook."""
+    """grade_id -> source of each code answer cell of the solution notebook
+    (not the written answers: their model answers and rubrics are the
+    instructor's, and a student's feedback shows what the student wrote)."""
     cells = cells_by_id(read(paths.solution_notebook(chapter)))
     return {cell_id: cell.source for cell_id, cell in cells.items()
-            if cell.get("metadata", {}).get("nbgrader", {}).get("solution")}
+            if nbgrader(cell).get("solution") and cell.get("cell_type") == "code"}
 
 
 def release(chapter: str) -> nbformat.NotebookNode:

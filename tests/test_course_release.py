@@ -42,7 +42,7 @@ def test_release_records_the_assignment_for_autograde(tmp_path):
     release = f"exercises/{CHAPTER}/{CHAPTER}.ipynb"
     assert (course / release).read_bytes() == (paths.ROOT / release).read_bytes()
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        assert gradebook.find_assignment(CHAPTER).max_score == load_assignment(CHAPTER).max_score
+        assert gradebook.find_assignment(CHAPTER).max_score == load_assignment(CHAPTER).total_points
 
     graded = run(course, sys.executable, "-m", "autograder", "autograde", CHAPTER, "--workers", "1", "--quiet")
     assert graded.returncode == 0, graded.stdout + graded.stderr   # no "the gradebook has no assignment"

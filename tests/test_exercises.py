@@ -13,7 +13,7 @@ import pytest
 from autograder import paths
 from autograder.assignments import load_assignment
 from autograder.checks import CHAPTERS
-from autograder.notebook import grade_id, is_test_cell, nbgrader, read
+from autograder.notebook import cells_by_id, grade_id, is_test_cell, is_written_answer, nbgrader, read
 from autograder.submissions import solved
 
 VISIBLE_TESTS_SECONDS = 5
@@ -40,9 +40,37 @@ def test_grading_table_matches_the_gradebook_points(chapter):
     assert {name: float(points) for name, points in table.items()} == expected
 
 
+
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
+def test_one_or_two_written_questions_graded_by_hand_with_their_points_in_the_table(chapter):
+    """Each written question: a locked prompt, then nbgrader's manually graded
+    answer cell (markdown, points) holding only nbgrader's placeholder, its
+    points in the grading table and the gradebook's."""
+    cells = read(paths.release_notebook(chapter)).cells
+    answers = {index: cell for index, cell in enumerate(cells) if is_written_answer(cell)}
+    assert 1 <= len(answers) <= 2, f"{chapter} has {len(answers)} written questions"
+    for index, cell in answers.items():
+        meta, prompt = nbgrader(cell), cells[index - 1]
+        assert meta["grade_id"].startswith("written_") and not meta["locked"] and meta["points"] > 0
+        assert cell.source == "YOUR ANSWER HERE", f"{meta['grade_id']} holds more than nbgrader's placeholder"
+        assert prompt.cell_type == "markdown" and nbgrader(prompt)["locked"], f"{meta['grade_id']}: no locked prompt"
+        assert grade_id(prompt) == f"explain_{meta['grade_id']}" and "graded by hand" in prompt.source
+    table = dict(re.findall(r"^\| `(written_\w+)` \(written answer\) \| ([\d.]+) \(graded by hand\) \|$",
+                            introduction(chapter), flags=re.M))
+    expected = {question.name: question.points for question in load_assignment(chapter).written}
+    assert {name: float(points) for name, points in table.items()} == expected
+    assert expected == {grade_id(cell): float(nbgrader(cell)["points"]) for cell in answers.values()}
+    source = cells_by_id(read(paths.solution_notebook(chapter)))
+    for name, points in expected.items():   # the instructor's copy: a model answer and the rubric's points
+        rubric = re.search(r"^\*\*Model answer\.\*\* .+^\*\*Rubric \(([\d.]+) points?\)\.\*\*$",
+                           source[name].source, flags=re.M | re.S)
+        assert rubric and float(rubric.group(1)) == points, f"{name}: no model answer, or a rubric of other points"
+
+
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS))
 def test_every_answer_cell_is_a_stub_with_a_docstring_giving_shapes(chapter):
-    answers = [cell for cell in read(paths.release_notebook(chapter)).cells if nbgrader(cell).get("solution")]
+    answers = [cell for cell in read(paths.release_notebook(chapter)).cells
+               if nbgrader(cell).get("solution") and not is_written_answer(cell)]
     assert {grade_id(cell) for cell in answers} == {spec.name for spec in CHAPTERS[chapter]}
     for cell in answers:
         assert "raise NotImplementedError()" in cell.source, grade_id(cell)

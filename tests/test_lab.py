@@ -21,7 +21,7 @@ import pytest
 
 from autograder import paths
 from autograder.checks import CHAPTERS
-from autograder.notebook import grade_id, is_test_cell
+from autograder.notebook import grade_id, is_test_cell, is_written_answer
 from autograder.submissions import reference_answers, release
 from .banks import wrong_answers
 from .conftest import jupyter_server, save_screenshot, watch
@@ -29,6 +29,7 @@ from .test_environment import pins
 
 SHOWN = ".jp-NotebookPanel:not(.lm-mod-hidden)"   # the notebook in the front tab (others may stay open)
 VALIDATED = "ch02"   # the chapter whose Validate button is pressed
+WRITTEN_ANSWER = "My answer to the written question, in my own words."   # nbgrader validates that one is given
 SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", flags=re.M)
 
 
@@ -188,6 +189,8 @@ def test_correct_answers_pass_the_visible_tests_and_validate(open_in_lab, chapte
     answers = reference_answers(chapter)
     for cell_id, source in answers.items():
         type_into_cell(page, index_of(chapter, cell_id), as_a_student_writes_it(source))
+    for index in (i for i, cell in enumerate(cells(chapter)) if is_written_answer(cell)):
+        type_into_cell(page, index, WRITTEN_ANSWER)
     restart_and_run_all(page)
     code_cells = [i for i, cell in enumerate(cells(chapter)) if cell.cell_type == "code"]
     wait_until_ran(page, code_cells[-1])

@@ -9,13 +9,14 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import paths
+from autograder.assignments import load_assignment
 from autograder.checks import CHAPTERS
 from autograder.nbgrader_course import COURSE_ID, generate_assignments, make_course, run_nbgrader as nbgrader
 from autograder.submissions import release, solved, write
 
 from .banks import first_wrong_answer
 from .test_cli import run_cli
-from .test_no_leaks import hidden_tests_in, leaks_in
+from .test_no_leaks import hidden_tests_in, leaks_in, written_answers_in
 
 CHAPTER = "ch02"
 
@@ -100,7 +101,8 @@ def test_expected_totals(course):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         totals = {s: gradebook.find_submission(CHAPTER, s).score for s in STUDENTS}
         maximum = gradebook.find_assignment(CHAPTER).max_score
-    assert totals["ada"] == maximum
+    assert maximum == load_assignment(CHAPTER).total_points
+    assert totals["ada"] == load_assignment(CHAPTER).max_score   # all but the written answers, graded by hand
     assert 0 < totals["bob"] < maximum
     assert totals["cyd"] == 0
 
@@ -110,4 +112,5 @@ def test_feedback_hides_hidden_tests(course):
     assert len(pages) == len(STUDENTS)
     for page in pages:
         assert not hidden_tests_in(page), page
+        assert not written_answers_in(page), page
         assert "checks passed" in page.read_text()  # the grader's per-check report is there

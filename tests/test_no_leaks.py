@@ -1,7 +1,8 @@
-"""No solution code and no hidden test reaches students: not in exercises/,
-not anywhere in the built website (HTML, _sources, downloads), not in the
-public package they import (rnncourse, which the sandbox mounts too); and
-the website loads nothing remote."""
+"""No solution code, no hidden test and no model answer or rubric of a
+written question reaches students: not in exercises/, not anywhere in the
+built website (HTML, _sources, downloads), not in the public package they
+import (rnncourse, which the sandbox mounts too), not in feedback; and the
+website loads nothing remote."""
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from autograder import paths
 from autograder.checks import CHAPTERS
-from autograder.notebook import read
+from autograder.notebook import is_written_answer, read
 
 BUILD = paths.ROOT / "book" / "_build" / "html"
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "run_hidden_checks")
@@ -44,6 +45,37 @@ def secrets(chapter: str) -> set:
 
 
 SECRETS = {secret for chapter in CHAPTERS for secret in secrets(chapter)}
+
+PHRASE = 8   # words in a row of a model answer or rubric that no published text may repeat
+
+
+def phrases(text: str) -> set:
+    """Every run of PHRASE words of ``text``, its words lower-cased and its
+    markup, math delimiters and punctuation left out (so the same sentence is
+    found in markdown, in HTML and in a notebook's JSON)."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {" ".join(words[i:i + PHRASE]) for i in range(len(words) - PHRASE + 1)}
+
+
+def _chapter_phrases() -> set:
+    """The phrases the chapters publish on purpose: a model answer may say
+    what its chapter says, in the chapter's words."""
+    return {phrase for page in sorted(paths.ROOT.glob("chapters/*.ipynb"))
+            for phrase in phrases("\n".join(cell.source for cell in read(page).cells))}
+
+
+CHAPTER_PHRASES = _chapter_phrases()
+
+
+def written_secrets(chapter: str) -> set:
+    """The phrases of the model answers and rubrics of the chapter's written
+    questions (the whole text of each manually graded answer cell) that no
+    chapter says."""
+    return {phrase for cell in read(paths.solution_notebook(chapter)).cells if is_written_answer(cell)
+            for phrase in phrases(cell.source)} - CHAPTER_PHRASES
+
+
+WRITTEN_SECRETS = {phrase for chapter in CHAPTERS for phrase in written_secrets(chapter)}
 
 
 class _Text(HTMLParser):
@@ -83,11 +115,26 @@ def test_there_are_secrets_to_look_for():
     assert len(SECRETS) >= 20
 
 
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
+def test_every_written_answer_is_looked_for(chapter):
+    assert len(written_secrets(chapter)) >= 50, f"{chapter}: no model answer and rubric to look for"
+
+
 def test_the_scan_finds_a_planted_leak(tmp_path):
     block = max(_secret_blocks("ch02"), key=len)
     page = tmp_path / "leak.html"
     page.write_text("<pre>" + "\n".join(f"<span>{line}</span>" for line in block[:3]) + "</pre>")
     assert any(secret in visible_lines(page) for secret in SECRETS)
+
+
+def test_the_scan_finds_a_planted_model_answer(tmp_path):
+    """A model answer rendered as a page would render it (markup, math) is found."""
+    from markdown_it import MarkdownIt
+
+    answer = next(cell.source for cell in read(paths.solution_notebook("ch02")).cells if is_written_answer(cell))
+    page = tmp_path / "leak.html"
+    page.write_text(MarkdownIt().render(answer.split("\n\n")[0]))
+    assert written_answers_in(page)
 
 
 def test_built_site_exists():
@@ -101,10 +148,18 @@ def hidden_tests_in(path: Path) -> list:
     return [marker for marker in ("HIDDEN TESTS", "run_hidden_checks") if marker in raw]
 
 
+def written_answers_in(path: Path) -> list:
+    """The phrases of model answers and rubrics that ``path`` shows (for pages
+    that may show a student's own code, the reference's lines included)."""
+    return sorted(phrases(visible_lines(path)) & WRITTEN_SECRETS)
+
+
 def leaks_in(path: Path) -> list:
-    """The solution/hidden-test markers and secret lines that ``path`` shows."""
+    """The solution/hidden-test markers, secret lines and phrases of model
+    answers and rubrics that ``path`` shows."""
     raw, text = path.read_text(errors="ignore"), visible_lines(path)
-    return [marker for marker in MARKERS if marker in raw] + [secret for secret in SECRETS if secret in text]
+    return ([marker for marker in MARKERS if marker in raw] + [secret for secret in SECRETS if secret in text]
+            + written_answers_in(path))
 
 
 @pytest.mark.parametrize("path", published_files(), ids=lambda p: str(p.relative_to(paths.ROOT)))
