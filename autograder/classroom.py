@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .executors import Executor, LocalProcesses
 from .feedback import report_text
-from .grading import error_report
+from .report import error_report
 from .jobs import Job, run_job
 from .sandbox import Limits
 

@@ -55,8 +55,6 @@ def grade(args) -> int:
 
 def autograde(args) -> int:
     """nbgrader's autograde of a class (see nbgrader_class)."""
-    from .nbgrader_class import autograde_class, course_api, write_scores
-
     course = Path(args.course).resolve()
     if not (course / "nbgrader_config.py").is_file():
         print(f"autograder: {course} has no nbgrader_config.py: run from the course directory or pass --course",
@@ -64,6 +62,11 @@ def autograde(args) -> int:
         return 2
     device = resolve_device(args.device)
     with make_executor(args.executor, args.workers, args.scheduler, warm=device) as executor:
+        # the workers import torch and warm their sandboxes up while nbgrader is imported here
+        # (seconds: both happen before the first job), even when a rerun then finds nothing to grade
+        executor.start()
+        from .nbgrader_class import autograde_class, course_api, write_scores
+
         run = autograde_class(course, args.assignment, executor, device=device,
                               limits=Limits(notebook_seconds=args.time_limit), force=args.force,
                               progress=not args.quiet)

@@ -6,10 +6,10 @@ from pathlib import Path
 def resolve_device(requested: str) -> str:
     """'auto' picks CUDA when present; 'cuda' without a GPU falls back to the
     CPU with a message on stderr."""
+    if requested == "cpu":
+        return "cpu"   # without importing torch: the class run's parent never needs it
     import torch
 
-    if requested == "cpu":
-        return "cpu"
     if torch.cuda.is_available():
         return "cuda"
     if requested == "cuda":

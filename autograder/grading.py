@@ -12,6 +12,7 @@ from .checks import CHAPTERS, standard_checks
 from .checks.core import CheckResult, judge_check
 from .diagnosis import Diagnosis
 from .reference import load_references
+from .report import error_report
 from .sandbox import Limits, SandboxError, Session, isolation
 from .submissions import is_source_notebook, source_as_submission
 
@@ -72,12 +73,6 @@ def _grade_exercise(session: Session, chapter: str, spec, reference, device: str
             session.restart()
             break
     return results
-
-
-def error_report(path, device: str, message: str) -> dict:
-    """The report of a notebook that could not be graded at all: 0 points and why."""
-    return {"notebook": str(path), "device": device, "score": 0.0, "max_score": 0.0,
-            "exercises": {}, "error": message}
 
 
 def grade_notebook(path, device: str = "cpu", chapter: str | None = None, limits: Limits = Limits(),

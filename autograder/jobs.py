@@ -13,7 +13,7 @@ import socket
 import time
 from dataclasses import dataclass, field
 
-from .grading import error_report, grade_notebook
+from .report import error_report
 from .sandbox import PEAKS, Limits
 
 
@@ -43,6 +43,8 @@ def run_job(job: Job) -> dict:
     "worker_peak_bytes", "warm_peak_bytes", "sandbox_peak_bytes"}`` (times
     from ``time.time``; peaks of resident memory so far: the worker process,
     its warm sandboxed process, and the largest submission process)."""
+    from .grading import grade_notebook   # here, not at import: the process handing jobs out needs no torch
+
     _one_thread()
     started = time.time()
     try:

@@ -54,7 +54,7 @@ from .classroom import outcome_report
 from .errors import UsageError
 from .executors import Executor
 from .feedback import report_html
-from .grading import error_report
+from .report import error_report
 from .jobs import Job, run_job
 from .ledger import Ledger
 from .nbgrader_plugin import REGRADED, RecordedGrade, SandboxedGrade

@@ -23,7 +23,6 @@ from traitlets import Enum, Unicode
 
 from .devices import resolve_device
 from .feedback import exercise_text
-from .grading import grade_notebook
 from .ledger import Ledger
 from .notebook import digest, grade_id, is_test_cell
 
@@ -51,6 +50,8 @@ class SandboxedGrade(NbGraderPreprocessor):
                   help="Device the checks run on.").tag(config=True)
 
     def report_for(self, nb, resources) -> dict:
+        from .grading import grade_notebook   # not at import: RecordedGrade grades only what it must regrade
+
         return grade_notebook(f"{resources['nbgrader']['notebook']}.ipynb", device=resolve_device(self.device),
                               chapter=resources["nbgrader"]["assignment"], nb=nb, compare_locked=False)
 

@@ -1,5 +1,7 @@
-"""The grader's processes run torch's meta kernels without importing
-torch._dynamo (autograder.harness.no_dynamo), and compiling still works."""
+"""What the grader's processes do not import: the class run's parent (it
+hands out jobs and records reports) imports no torch, and the grading
+processes run torch's meta kernels without torch._dynamo
+(autograder.harness.no_dynamo), while compiling still works."""
 import subprocess
 import sys
 
@@ -21,3 +23,17 @@ print(torch.allclose(compiled(x, h), step(x, h)), "torch._dynamo" in sys.modules
 def test_meta_operations_import_no_dynamo_and_compile_still_works():
     out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.split() == ["True", "False", "True", "True"], out.stdout + out.stderr
+
+
+PARENT = r"""
+import sys
+import autograder.cli, autograder.classroom, autograder.jobs, autograder.nbgrader_class, autograder.nbgrader_export
+from autograder.devices import resolve_device
+resolve_device("cpu")
+print(sorted(m for m in sys.modules if m == "torch" or m.startswith("torch.")))
+"""
+
+
+def test_the_class_runs_parent_imports_no_torch():
+    out = subprocess.run([sys.executable, "-c", PARENT], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
