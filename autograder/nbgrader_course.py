@@ -2,6 +2,7 @@
 work in, and running nbgrader's apps in it (for tests and benchmarks of the
 instructor's path)."""
 import os
+import secrets
 import subprocess
 import sys
 import uuid
@@ -29,12 +30,15 @@ def make_course(root: Path, extra_config: str = "") -> Path:
 
 def hand_in(root: Path, student: str, assignment: str, nb, timestamp: datetime) -> None:
     """What ``nbgrader submit`` leaves in the exchange's inbound folder when
-    ``student`` submits ``nb`` at ``timestamp`` (UTC); ``nbgrader collect``
-    then takes it (the latest one per student) into submitted/."""
+    ``student`` submits ``nb`` at ``timestamp`` (UTC): the notebook, the
+    timestamp and the submission's secret (release_feedback names the
+    student's feedback by it); ``nbgrader collect`` then takes it (the latest
+    one per student) into submitted/."""
     stamp = timestamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
     folder = root / "exchange" / COURSE_ID / "inbound" / f"{student}+{assignment}+{stamp}+{uuid.uuid4().hex[:12]}"
     write(nb, folder / f"{assignment}.ipynb")
     (folder / "timestamp.txt").write_text(stamp)
+    (folder / "submission_secret.txt").write_text(secrets.token_hex(64))
 
 
 def _alembic_on_path() -> dict:
@@ -42,19 +46,55 @@ def _alembic_on_path() -> dict:
     return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
 
 
-def generate_assignments(root: Path, *assignments: str) -> None:
-    """``nbgrader generate_assignment ASSIGNMENT --force`` for each assignment,
-    through nbgrader's API in this process: the same converter as the app,
-    without starting it (about 10 s) once per assignment."""
+def nbgrader_api(root: Path):
+    """nbgrader's API on the course in ``root``, configured by its nbgrader_config.py."""
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
     os.environ["PATH"] = _alembic_on_path()["PATH"]
-    api = NbGraderAPI(config=PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config())
+    return NbGraderAPI(config=PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config())
+
+
+def _succeeded(result: dict, command: str) -> None:
+    if not result["success"]:
+        raise RuntimeError(f"nbgrader {command} failed:\n{result.get('log', '')[-3000:]}")
+
+
+def generate_assignments(root: Path, *assignments: str) -> None:
+    """``nbgrader generate_assignment ASSIGNMENT --force`` for each assignment,
+    through nbgrader's API in this process: the same converter as the app,
+    without starting it (about 10 s) once per assignment."""
+    api = nbgrader_api(root)
     for assignment in assignments:
-        result = api.generate_assignment(assignment, force=True)
-        if not result["success"]:
-            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{result.get('log', '')[-3000:]}")
+        _succeeded(api.generate_assignment(assignment, force=True), f"generate_assignment {assignment}")
+
+
+def collect(root: Path, assignment: str) -> None:
+    """``nbgrader collect ASSIGNMENT --update`` through nbgrader's API in this
+    process: every student's latest hand-in from the exchange into submitted/,
+    replacing an older one collected before."""
+    _succeeded(nbgrader_api(root).collect(assignment, update=True), f"collect {assignment}")
+
+
+def grade_by_hand(root: Path, assignment: str, student: str, cell: str, score: float, comment: str) -> None:
+    """What nbgrader's formgrader does when the instructor enters ``score``
+    and ``comment`` for the answer ``cell`` of a student's notebook (named
+    after the assignment, as here): the page lists the submission's grades and
+    comments with their ids, and saves the cell's by id (``PUT /api/grade/ID``
+    and ``PUT /api/comment/ID``); this repeats those handlers' code
+    (``GradeHandler.put``, ``CommentHandler.put`` in
+    nbgrader/server_extensions/formgrader/apihandlers.py, nbgrader 0.9)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gradebook:
+        notebook = gradebook.find_submission_notebook(assignment, assignment, student)
+        grade = gradebook.find_grade_by_id(next(g.id for g in notebook.grades if g.name == cell))
+        grade.manual_score, grade.extra_credit = score, None   # the page sends both fields
+        grade.needs_manual_grade = grade.manual_score is None and grade.auto_score is None
+        gradebook.db.commit()
+        remark = gradebook.find_comment_by_id(next(c.id for c in notebook.comments if c.name == cell))
+        remark.manual_comment = comment
+        gradebook.db.commit()
 
 
 def run_nbgrader(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
