@@ -354,12 +354,16 @@ def _autograded(api: NbGraderAPI, assignment: str, student: str) -> Path:
 
 
 def _zero_grades(api: NbGraderAPI, assignment: str, student: str) -> None:
-    """Every grade of the student's submission to 0, none left to grade by hand."""
+    """Every grade of the student's submission as nbgrader's autograde sets
+    those of a notebook not handed in: auto score 0, none left to grade by
+    hand. A manual grade given before stays (nbgrader never clears one: manual
+    grades take precedence), so an unreadable resubmission does not erase the
+    instructor's grading of the written answers."""
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         submission = gradebook.update_or_create_submission(assignment, student)
         for notebook in submission.notebooks:
             for grade in notebook.grades:
-                grade.auto_score, grade.manual_score, grade.needs_manual_grade = 0, None, False
+                grade.auto_score, grade.needs_manual_grade = 0, False
         gradebook.db.commit()
 
 
