@@ -17,6 +17,13 @@ def exercise_text(exercise: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def by_hand_text(report: dict) -> str:
+    """The written questions the total leaves out, or "" when there are none."""
+    questions = report.get("graded_by_hand") or {}
+    return ("written questions, graded by hand and not in this total: "
+            + ", ".join(f"{name} ({points:g} points)" for name, points in questions.items())) if questions else ""
+
+
 def report_text(report: dict, title: str | None = None) -> str:
     """A whole notebook: its total, then every exercise (see ``exercise_text``)."""
     heading = f"{title or report['notebook']}: {report['score']:g} / {report['max_score']:g}"
@@ -28,7 +35,8 @@ def report_text(report: dict, title: str | None = None) -> str:
     for name, exercise in report["exercises"].items():
         body = "".join(f"  {line}\n" for line in exercise_text(exercise).splitlines())
         parts.append(f"{name}:\n{body}")
-    return "".join(parts)
+    by_hand = by_hand_text(report)
+    return "".join(parts) + (f"{by_hand}\n" if by_hand else "")
 
 
 PAGE_STYLE = """body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -60,5 +68,8 @@ def report_html(reports: list, title: str) -> str:
                 hint = "" if check["passed"] else escape(check["message"])
                 body.append(f"<tr><td>{escape(check['name'])}</td>{verdict}<td class='hint'>{hint}</td></tr>")
             body.append("</table>")
+        by_hand = by_hand_text(report)
+        if by_hand:
+            body.append(f"<p class='hint'>{escape(by_hand.capitalize())}.</p>")
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>"
             f"<style>{PAGE_STYLE}</style></head><body>{''.join(body)}</body></html>\n")

@@ -28,6 +28,7 @@ def test_json_report_has_the_contract_fields(tmp_path):
     assert set(report["exercises"]) == {"unroll", "untied_gradient"}
     # the written question is left to the instructor: named with its points, in neither total
     assert report["graded_by_hand"] == {"written_unseen_lengths": 2.0}
+    assert "graded by hand and not in this total: written_unseen_lengths (2 points)" in report_text(report)
     assert report["max_score"] == sum(exercise["max_score"] for exercise in report["exercises"].values())
     for exercise in report["exercises"].values():
         assert {"score", "max_score", "checks"} <= set(exercise)
