@@ -39,6 +39,7 @@ from pathlib import Path
 
 import jsonschema
 import nbformat
+from nbgrader import api as nbgrader_gradebook
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader import utils as nbgrader_utils
@@ -83,6 +84,31 @@ class SchemaCheckedOnce:
         error = jsonschema.exceptions.best_match(self.validators[id(schema)][1].iter_errors(instance))
         if error is not None:
             raise error
+
+
+@contextmanager
+def one_engine_per_database():
+    """Within the block, nbgrader's Gradebooks of one database share one
+    SQLAlchemy engine. nbgrader opens a Gradebook, and with it a new engine,
+    about nine times per student, and an engine's cache of compiled SQL
+    statements is its own: every query was compiled again, about a fifth of
+    this process's time per student. ``Gradebook.close`` disposes of the
+    engine's connections, not of the engine. Same statements, same database."""
+    engines, create_engine = {}, nbgrader_gradebook.create_engine
+
+    def shared_engine(url, **options):
+        key = (str(url), tuple(sorted(options.items())))
+        if key not in engines:
+            engines[key] = create_engine(url, **options)
+        return engines[key]
+
+    nbgrader_gradebook.create_engine = shared_engine
+    try:
+        yield
+    finally:
+        nbgrader_gradebook.create_engine = create_engine
+        for engine in engines.values():
+            engine.dispose()
 
 
 def course_api(root: Path, assignment: str, device: str) -> NbGraderAPI:
@@ -280,6 +306,12 @@ def autograde_class(root: Path, assignment: str, executor: Executor, device: str
                     limits: Limits = Limits(), force: bool = False, progress: bool = False) -> ClassRun:
     """Autograde every submission of ``assignment`` in the course ``root``
     (see the module's docstring); ``force`` regrades unchanged ones too."""
+    with one_engine_per_database():
+        return _autograde_class(root, assignment, executor, device, limits, force, progress)
+
+
+def _autograde_class(root: Path, assignment: str, executor: Executor, device: str, limits: Limits, force: bool,
+                     progress: bool) -> ClassRun:
     from tqdm import tqdm
 
     api = course_api(Path(root).resolve(), assignment, device)
