@@ -147,7 +147,8 @@ def watch(page) -> dict:
     return seen
 
 
-def save_screenshot(page, name: str, full_page: bool = False) -> None:
-    """test-artifacts/NAME.png"""
+def save_screenshot(target, name: str, full_page: bool = False) -> None:
+    """test-artifacts/NAME.png: a page's viewport (or the whole page), or one
+    element (a locator: scrolled into view)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+    target.screenshot(path=str(ARTIFACTS / f"{name}.png"), **({"full_page": True} if full_page else {}))

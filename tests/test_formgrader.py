@@ -121,8 +121,8 @@ def test_the_instructor_grades_a_written_answer_in_formgrader(formgrader, browse
     page.locator(f"input.score#{answer}.needs_manual_grade").wait_for()   # formgrader loaded its grades
     page.locator("mjx-container").first.wait_for()   # the notebook's maths, typeset by the server's MathJax
     assert page.get_by_text(written_by(GRADED, answer)).is_visible()
-    score.scroll_into_view_if_needed()
-    save_screenshot(page, "formgrader-written-answer-waiting")
+    panel = page.locator("div.panel", has=comment).last   # the written answer, its score and comment fields
+    save_screenshot(panel, "formgrader-written-answer-waiting")
 
     given = before[GRADED]["answers"][answer]["of"] / 2
     with page.expect_response(lambda response: "/formgrader/api/grade/" in response.url
@@ -133,7 +133,7 @@ def test_the_instructor_grades_a_written_answer_in_formgrader(formgrader, browse
                               and response.request.method == "PUT" and response.ok):
         comment.fill(COMMENT)
         comment.press("Tab")
-    save_screenshot(page, "formgrader-written-answer-graded")
+    save_screenshot(panel, "formgrader-written-answer-graded")
     assert not page.seen["errors"], page.seen["errors"]
     assert not page.seen["remote"], page.seen["remote"]   # MathJax and all from the server, no CDN
     page.close()
