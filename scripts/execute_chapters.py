@@ -64,7 +64,10 @@ def main() -> int:
     print(f"executing {len(missing)} chapter(s), {workers} at a time...", flush=True)
     start, timeout = time.perf_counter(), build_timeout()
     with ProcessPoolExecutor(max_workers=min(workers, len(missing))) as pool:
-        runs = {pool.submit(execute, path, timeout): path for path in missing}
+        # the later chapters train the larger models (ch06-ch08: 55-110 s here, ch01-ch05: under
+        # 15 s each): started first, they leave the short ones to fill both cores at the end
+        # (184 s instead of 198 s for eleven chapters, on the times of one fresh-clone build)
+        runs = {pool.submit(execute, path, timeout): path for path in reversed(missing)}
         for run in as_completed(runs):
             path = runs[run]
             nb, seconds, error = run.result()
