@@ -17,7 +17,9 @@ that fails is not stored: the build executes it again and reports the error
 import argparse
 import os
 import sys
+import tempfile
 import time
+import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -26,6 +28,7 @@ import yaml
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 from jupyter_cache.executors.utils import single_nb_execution
+from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("ch[0-9][0-9]_*.ipynb"))
@@ -38,11 +41,31 @@ def build_timeout() -> int:
     return int(config["execute"]["timeout"])
 
 
+def private_sockets(folder: str) -> Config:
+    """Kernel manager config: talk to the kernel over Unix sockets in ``folder``.
+
+    Over TCP each kernel manager picks its ports by binding free ones and letting
+    them go before the kernel binds them; two chapters starting side by side can
+    draw the same port, and one kernel dies before it replies (one fresh-clone
+    CI build failed so). Socket files in a folder of its own are this run's alone.
+    """
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "kernel")}})
+
+
 def execute(path: Path, timeout: int) -> tuple:
-    """(executed notebook, seconds, None) or (None, seconds, the error's traceback)."""
+    """(executed notebook, seconds, None) or (None, seconds, the error's traceback).
+
+    Any failure, a cell's error or a kernel that does not start, is returned,
+    not raised: the build executes that chapter again and reports it.
+    """
     nb = nbformat.read(path, as_version=4)
-    result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False,
-                                 meta_override=True)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="chapter-kernel-") as sockets:
+        try:
+            result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False,
+                                         meta_override=True, config=private_sockets(sockets))
+        except Exception:
+            return None, time.perf_counter() - start, traceback.format_exc()
     if result.err is not None:
         return None, result.time, result.exc_string
     return nb, result.time, None
