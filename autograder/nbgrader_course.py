@@ -28,6 +28,16 @@ def make_course(root: Path, extra_config: str = "") -> Path:
     return root
 
 
+def course_gradebook(root: Path):
+    """nbgrader's Gradebook of the course at ``root`` (``root/gradebook.db``),
+    opened as the course (``COURSE_ID``) and used as a context manager; a
+    Gradebook opened with nbgrader's default course id would add that course
+    to the database."""
+    from nbgrader.api import Gradebook
+
+    return Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID)
+
+
 def hand_in(root: Path, student: str, assignment: str, nb, timestamp: datetime) -> None:
     """What ``nbgrader submit`` leaves in the exchange's inbound folder when
     ``student`` submits ``nb`` at ``timestamp`` (UTC): the notebook, the
@@ -84,9 +94,7 @@ def grade_by_hand(root: Path, assignment: str, student: str, cell: str, score: f
     and ``PUT /api/comment/ID``); this repeats those handlers' code
     (``GradeHandler.put``, ``CommentHandler.put`` in
     nbgrader/server_extensions/formgrader/apihandlers.py, nbgrader 0.9)."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gradebook:
+    with course_gradebook(root) as gradebook:
         notebook = gradebook.find_submission_notebook(assignment, assignment, student)
         grade = gradebook.find_grade_by_id(next(g.id for g in notebook.grades if g.name == cell))
         grade.manual_score, grade.extra_credit = score, None   # the page sends both fields

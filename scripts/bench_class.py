@@ -20,10 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nbgrader.api import Gradebook  # noqa: E402
 
 from autograder import paths  # noqa: E402
-from autograder.nbgrader_course import make_course, run_nbgrader  # noqa: E402
+from autograder.nbgrader_course import course_gradebook, make_course, run_nbgrader  # noqa: E402
 from autograder.submissions import release, solved, write  # noqa: E402
 from tests.banks import wrong_answers  # noqa: E402
 
@@ -55,7 +54,7 @@ def fresh_course(root: Path, chapter: str, notebooks: list, extra_config: str = 
 
 
 def totals(course: Path, chapter: str) -> dict:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         return {s.student_id: s.score for s in gradebook.find_assignment(chapter).submissions}
 
 

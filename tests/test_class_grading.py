@@ -16,13 +16,13 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from nbgrader.api import Gradebook
 
 from autograder import paths
 from autograder.executors import LocalProcesses
 from autograder.ledger import Ledger
 from autograder.nbgrader_class import FEEDBACK_PAGE, LEDGER_FOLDER
-from autograder.nbgrader_course import generate_assignments, hand_in, make_course, run_nbgrader as nbgrader
+from autograder.nbgrader_course import (course_gradebook, generate_assignments, hand_in, make_course,
+                                        run_nbgrader as nbgrader)
 from autograder.notebook import cells_by_id
 from autograder.submissions import release, solved
 
@@ -100,7 +100,7 @@ def twins(tmp_path_factory):
 
 def gradebook_view(course) -> dict:
     """Per student: timestamp, late penalty, score and every grade cell's score."""
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         return {s.student_id: {"timestamp": s.timestamp, "penalty": s.late_submission_penalty, "score": s.score,
                                "cells": {g.name: (g.auto_score, g.needs_manual_grade)
                                          for notebook in s.notebooks for g in notebook.grades}}
@@ -206,7 +206,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path):
     rest = autograde_class(course, "--workers", "2")
     left = len(students) - len(done_before)
     assert f"{left} graded, {left} recorded in the gradebook, {len(done_before)} unchanged" in rest
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         assert [gradebook.find_submission(CHAPTER, s).score for s in students] == [13.0] * len(students)
 
 

@@ -9,12 +9,11 @@ grading."""
 import psutil
 import pytest
 from nbformat.v4 import new_code_cell
-from nbgrader.api import Gradebook
 
 from autograder.executors import LocalProcesses
 from autograder.jobs import Job, run_job
 from autograder.nbgrader_class import Sanitiser, autograde_class, course_api
-from autograder.nbgrader_course import generate_assignments, make_course
+from autograder.nbgrader_course import course_gradebook, generate_assignments, make_course
 from autograder.sandbox import Limits
 from autograder.submissions import release, solved, write
 
@@ -103,7 +102,7 @@ def test_every_score_equals_the_notebook_graded_alone(graded_class, alone):
     assert all(0 < alone[kind]["score"] < BEST for kind in alone if kind.startswith("wrong"))
     best = {name: exercise["score"] for name, exercise in alone["reference"]["exercises"].items()}
     known = known_scores(best)
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         for student, kind in students.items():
             submission = gradebook.find_submission_notebook(CHAPTER, CHAPTER, student)
             got = {grade.name.removeprefix("test_"): grade.score for grade in submission.grades

@@ -8,10 +8,9 @@ import shutil
 import subprocess
 import sys
 
-from nbgrader.api import Gradebook
-
 from autograder import paths
 from autograder.assignments import load_assignment
+from autograder.nbgrader_course import course_gradebook
 
 CHAPTER = "ch02"
 
@@ -41,7 +40,7 @@ def test_release_records_the_assignment_for_autograde(tmp_path):
 
     release = f"exercises/{CHAPTER}/{CHAPTER}.ipynb"
     assert (course / release).read_bytes() == (paths.ROOT / release).read_bytes()
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         assert gradebook.find_assignment(CHAPTER).max_score == load_assignment(CHAPTER).total_points
 
     graded = run(course, sys.executable, "-m", "autograder", "autograde", CHAPTER, "--workers", "1", "--quiet")

@@ -11,9 +11,8 @@ import csv
 from datetime import datetime, timezone
 
 import pytest
-from nbgrader.api import Gradebook
 
-from autograder.nbgrader_course import generate_assignments, make_course
+from autograder.nbgrader_course import course_gradebook, generate_assignments, make_course
 from autograder.nbgrader_export import POINTS_POSSIBLE, CourseExport
 
 ASSIGNMENTS = ["ch01", "ch02"]
@@ -46,7 +45,7 @@ def record(gradebook, student, assignment, share, timestamp, penalty):
 def course(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("export"))
     generate_assignments(course, *ASSIGNMENTS)
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         for name in ASSIGNMENTS:
             gradebook.update_or_create_assignment(name, duedate=DUE)
         for student, names in STUDENTS.items():
@@ -59,7 +58,7 @@ def course(tmp_path_factory):
 def expected(course) -> dict:
     """From the gradebook: per assignment its max score and due date, and per
     (student, assignment) handed in: raw score, penalty, timestamp."""
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         assignments = {a.name: (a.max_score, a.duedate) for a in gradebook.assignments}
         handed_in = {(student, assignment): (s.score, s.late_submission_penalty, s.timestamp)
                      for student, assignment in HAND_INS
@@ -77,7 +76,7 @@ def export(course, tmp_path, **traits) -> list:
     """The rows the plugin writes with these traits (in this process)."""
     destination = tmp_path / "export.csv"
     exporter = CourseExport(to=str(destination), **traits)
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         exporter.export(gradebook)
     return read(destination)
 

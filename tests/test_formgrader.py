@@ -17,9 +17,8 @@ import secrets
 import urllib.request
 
 import pytest
-from nbgrader.api import Gradebook
 
-from autograder.nbgrader_course import generate_assignments, make_course
+from autograder.nbgrader_course import course_gradebook, generate_assignments, make_course
 from autograder.notebook import grade_id, is_written_answer
 from autograder.submissions import release, solved, with_answers, write
 from .conftest import jupyter_server, save_screenshot, watch
@@ -49,7 +48,7 @@ def handed_in(student: str):
 def submissions(course) -> dict:
     """Per student, as the gradebook holds it: code score, written score and
     every written answer's grade and comment."""
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         found = {}
         for student in STUDENTS:
             submission = gradebook.find_submission_notebook(CHAPTER, CHAPTER, student)

@@ -30,12 +30,11 @@ import shutil
 from datetime import datetime
 
 import pytest
-from nbgrader.api import Gradebook
 from nbgrader.plugins.export import CsvExportPlugin
 
 from autograder.assignments import load_assignment
-from autograder.nbgrader_course import (collect, generate_assignments, grade_by_hand, hand_in, make_course,
-                                        nbgrader_api, run_nbgrader as nbgrader)
+from autograder.nbgrader_course import (collect, course_gradebook, generate_assignments, grade_by_hand, hand_in,
+                                        make_course, nbgrader_api, run_nbgrader as nbgrader)
 from autograder.nbgrader_export import CourseExport
 from autograder.submissions import solved, with_answers
 
@@ -60,7 +59,7 @@ def gradebook_view(course) -> dict:
     """Per student: timestamp, score, whether it needs manual grading, and
     every grade cell's (auto score, manual score, needs manual grade) and
     comment's (auto comment, manual comment)."""
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         return {s.student_id: {"timestamp": s.timestamp, "score": s.score, "needs": s.needs_manual_grade,
                                "grades": {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade)
                                           for n in s.notebooks for g in n.grades},
@@ -78,7 +77,7 @@ def our_autograde(course) -> str:
 def exported(course, plugin, tmp_path) -> list:
     """The rows an nbgrader export plugin writes from the course's gradebook."""
     destination = tmp_path / "export.csv"
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         plugin(to=str(destination)).export(gradebook)
     return list(csv.reader(io.StringIO(destination.read_text())))
 

@@ -6,12 +6,11 @@ import csv
 import json
 
 import pytest
-from nbgrader.api import Gradebook
 
 from autograder import paths
 from autograder.assignments import load_assignment
 from autograder.checks import CHAPTERS
-from autograder.nbgrader_course import COURSE_ID, generate_assignments, make_course, run_nbgrader as nbgrader
+from autograder.nbgrader_course import course_gradebook, generate_assignments, make_course, run_nbgrader as nbgrader
 from autograder.submissions import release, solved, write
 
 from .banks import first_wrong_answer
@@ -39,7 +38,7 @@ def course(tmp_path_factory):
     the assignment released and autograded for three students."""
     course = make_course(tmp_path_factory.mktemp("course"))
     generate_assignments(course, *CHAPTERS)
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gradebook:
+    with course_gradebook(course) as gradebook:
         for student, build in STUDENTS.items():   # as `nbgrader db student add` does, without its app
             write(build(), course / "submitted" / student / CHAPTER / f"{CHAPTER}.ipynb")
             gradebook.add_student(student)
@@ -69,7 +68,7 @@ def test_gradebook_scores_equal_class_grading(course, class_grading):
     reports, _ = class_grading
     assert [report["notebook"] for report in reports] == [
         str(course / "submitted" / student / CHAPTER / f"{CHAPTER}.ipynb") for student in sorted(STUDENTS)]
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         for student, report in zip(sorted(STUDENTS), reports):
             submission = gradebook.find_submission_notebook(CHAPTER, CHAPTER, student)
             by_cell = {grade.name: grade.score for grade in submission.grades}
@@ -98,7 +97,7 @@ def test_class_feedback_names_failures_without_secrets(class_grading):
 
 
 def test_expected_totals(course):
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with course_gradebook(course) as gradebook:
         totals = {s: gradebook.find_submission(CHAPTER, s).score for s in STUDENTS}
         maximum = gradebook.find_assignment(CHAPTER).max_score
     assert maximum == load_assignment(CHAPTER).total_points
