@@ -27,6 +27,7 @@ from autograder.notebook import cells_by_id
 from autograder.submissions import release, solved
 
 from .conftest import sandbox_workers
+from .dying_task import doubled_or_dies
 from .test_cli import run_cli
 from .test_nbgrader import partially_wrong   # ch02, like this class
 from .test_no_leaks import hidden_tests_in, leaks_in
@@ -210,17 +211,9 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path):
         assert [gradebook.find_submission(CHAPTER, s).score for s in students] == [13.0] * len(students)
 
 
-def _dies_on(payload):
-    if payload == "die":
-        import os
-
-        os._exit(1)
-    return payload * 2
-
-
 def test_local_processes_survive_a_worker_that_dies():
     with LocalProcesses(2) as executor:
-        outcomes = dict(executor.as_completed(_dies_on, [1, "die", 3, 4]))
+        outcomes = dict(executor.as_completed(doubled_or_dies, [1, "die", 3, 4]))
     assert (outcomes[0], outcomes[2], outcomes[3]) == (2, 6, 8)
     assert isinstance(outcomes[1], Exception)
 
