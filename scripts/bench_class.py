@@ -20,7 +20,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
 from autograder import paths  # noqa: E402
 from autograder.nbgrader_course import course_gradebook, make_course, run_nbgrader  # noqa: E402
 from autograder.submissions import release, solved, write  # noqa: E402
