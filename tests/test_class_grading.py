@@ -28,7 +28,7 @@ from autograder.submissions import release, solved
 
 from .conftest import sandbox_workers
 from .dying_task import doubled_or_dies
-from .test_cli import run_cli
+from .test_cli import autograde_course, run_cli
 from .test_nbgrader import partially_wrong   # ch02, like this class
 from .test_no_leaks import hidden_tests_in, leaks_in
 
@@ -77,13 +77,6 @@ def twin(course, root):
     return make_course(root, LATE_PENALTY)
 
 
-def autograde_class(course, *options):
-    done = run_cli("autograde", CHAPTER, "--course", str(course), "--quiet", *options)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "graded again" not in done.stdout, done.stdout   # RecordedGrade reused every report
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def twins(tmp_path_factory):
     """(plain, ours): the same collected class, autograded by plain nbgrader
@@ -91,7 +84,7 @@ def twins(tmp_path_factory):
     plain = collected_course(tmp_path_factory.mktemp("plain") / "course")
     ours = twin(plain, tmp_path_factory.mktemp("ours") / "course")
     nbgrader(plain, "autograde", CHAPTER)
-    summary = autograde_class(ours, "--workers", "2")
+    summary = autograde_course(ours, CHAPTER, "--workers", "2")
     assert f"{len(STUDENTS)} graded, {len(STUDENTS)} recorded" in summary
     for course in (plain, ours):
         nbgrader(course, "generate_feedback", CHAPTER)
@@ -164,13 +157,13 @@ def test_feedback_pages_name_checks_and_hints_never_hidden_tests(twins):
 def test_rerun_grades_only_what_changed_on_a_dask_cluster(twins):
     """Last in this module: it hands in a resubmission to both twins."""
     plain, ours = twins
-    unchanged = autograde_class(ours, "--executor", "dask", "--workers", "2")
+    unchanged = autograde_course(ours, CHAPTER, "--executor", "dask", "--workers", "2")
     assert f"0 graded, 0 recorded in the gradebook, {len(STUDENTS)} unchanged" in unchanged
     for course in (plain, ours):
         hand_in(course, "cyd", CHAPTER, solved(CHAPTER), hours_before_due(0.5))
         nbgrader(course, "collect", CHAPTER, "--update")
     nbgrader(plain, "autograde", CHAPTER)   # plain nbgrader regrades newer submissions too
-    changed = autograde_class(ours, "--executor", "dask", "--workers", "2")
+    changed = autograde_course(ours, CHAPTER, "--executor", "dask", "--workers", "2")
     assert f"1 graded, 1 recorded in the gradebook, {len(STUDENTS) - 1} unchanged" in changed
     assert gradebook_view(ours) == gradebook_view(plain)
     assert gradebook_view(ours)["cyd"]["score"] == 13.0
@@ -204,7 +197,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path):
     assert 1 <= len(done_before) < len(students)
     time.sleep(0.5)
     assert not sandbox_workers(), "an interrupted run left sandbox workers behind"
-    rest = autograde_class(course, "--workers", "2")
+    rest = autograde_course(course, CHAPTER, "--workers", "2")
     left = len(students) - len(done_before)
     assert f"{left} graded, {left} recorded in the gradebook, {len(done_before)} unchanged" in rest
     with course_gradebook(course) as gradebook:
@@ -231,9 +224,9 @@ def test_an_unreadable_notebook_scores_zero_with_its_reason(tmp_path):
     hand_in(course, "ada", CHAPTER, solved(CHAPTER), hours_before_due(1))
     hand_in(course, "bob", CHAPTER, solved(CHAPTER), hours_before_due(1))
     nbgrader(course, "collect", CHAPTER)
-    autograde_class(course, "--workers", "2")   # bob's first notebook is fine ...
+    autograde_course(course, CHAPTER, "--workers", "2")   # bob's first notebook is fine ...
     (course / "submitted" / "bob" / CHAPTER / f"{CHAPTER}.ipynb").write_text("{ this is not json")
-    summary = autograde_class(course, "--workers", "2")   # ... then he breaks it
+    summary = autograde_course(course, CHAPTER, "--workers", "2")   # ... then he breaks it
     assert "bob: 0 points, nbgrader could not autograde it: the notebook could not be read" in summary
     with open(course / f"{CHAPTER}_scores.csv", newline="") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}

@@ -17,6 +17,16 @@ def run_cli(*args):
                           capture_output=True, text=True, timeout=300)
 
 
+def autograde_course(course, assignment: str, *options: str) -> str:
+    """``python -m autograder autograde ASSIGNMENT --course COURSE --quiet OPTIONS``,
+    which must succeed and reuse the report it recorded for every grade cell
+    (never "graded again"); its summary."""
+    done = run_cli("autograde", assignment, "--course", str(course), "--quiet", *options)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "graded again" not in done.stdout, done.stdout
+    return done.stdout
+
+
 def test_json_report_has_the_contract_fields(tmp_path):
     path = tmp_path / "ch01.ipynb"
     write(release("ch01"), path)

@@ -22,7 +22,7 @@ from autograder.nbgrader_course import course_gradebook, generate_assignments, m
 from autograder.notebook import grade_id, is_written_answer
 from autograder.submissions import release, solved, with_answers, write
 from .conftest import jupyter_server, save_screenshot, watch
-from .test_cli import run_cli
+from .test_cli import autograde_course
 from .test_nbgrader import partially_wrong   # ch02, like this course
 
 CHAPTER = "ch02"
@@ -76,8 +76,7 @@ def formgrader(tmp_path_factory, free_tcp_port_factory):
         generate_assignments(course, CHAPTER)
         for student in STUDENTS:
             write(handed_in(student), course / "submitted" / student / CHAPTER / f"{CHAPTER}.ipynb")
-        done = run_cli("autograde", CHAPTER, "--course", str(course), "--workers", "2", "--quiet")
-        assert done.returncode == 0, done.stdout + done.stderr
+        autograde_course(course, CHAPTER, "--workers", "2")
         yield course, server.ready()
 
 

@@ -38,7 +38,7 @@ from autograder.nbgrader_course import (collect, course_gradebook, generate_assi
 from autograder.nbgrader_export import CourseExport
 from autograder.submissions import solved, with_answers
 
-from .test_cli import run_cli
+from .test_cli import autograde_course
 
 CHAPTER = "ch02"
 QUESTION = load_assignment(CHAPTER).written[0]   # ch02's written question
@@ -68,12 +68,6 @@ def gradebook_view(course) -> dict:
                 for s in gradebook.find_assignment(CHAPTER).submissions}
 
 
-def our_autograde(course) -> str:
-    done = run_cli("autograde", CHAPTER, "--course", str(course), "--workers", "2", "--quiet")
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
 def exported(course, plugin, tmp_path) -> list:
     """The rows an nbgrader export plugin writes from the course's gradebook."""
     destination = tmp_path / "export.csv"
@@ -97,7 +91,7 @@ def flow(tmp_path_factory):
     steps = {}
 
     nbgrader(plain, "autograde", CHAPTER)
-    assert "2 graded, 2 recorded" in our_autograde(ours)
+    assert "2 graded, 2 recorded" in autograde_course(ours, CHAPTER, "--workers", "2")
     steps["autograded"] = gradebook_view(plain), gradebook_view(ours)
 
     for course in (plain, ours):
@@ -111,18 +105,18 @@ def flow(tmp_path_factory):
     steps["feedback"] = {student: (ours / "feedback" / student / CHAPTER / f"{CHAPTER}.html").read_text()
                          for student in ("ada", "bob")}
 
-    assert "0 graded, 0 recorded in the gradebook, 2 unchanged" in our_autograde(ours)
+    assert "0 graded, 0 recorded in the gradebook, 2 unchanged" in autograde_course(ours, CHAPTER, "--workers", "2")
     steps["rerun"] = gradebook_view(ours)
 
     for course in (plain, ours):
         hand_in(course, "ada", CHAPTER, answered(SECOND_ANSWER), RESUBMITTED)
         collect(course, CHAPTER)
     nbgrader(plain, "autograde", CHAPTER)   # regrades what was handed in since (ada)
-    assert "1 graded, 1 recorded in the gradebook, 1 unchanged" in our_autograde(ours)
+    assert "1 graded, 1 recorded in the gradebook, 1 unchanged" in autograde_course(ours, CHAPTER, "--workers", "2")
     steps["resubmitted"] = gradebook_view(plain), gradebook_view(ours)
 
     (ours / "submitted" / "ada" / CHAPTER / f"{CHAPTER}.ipynb").write_text("{ not a notebook")
-    assert "ada: 0 points, nbgrader could not autograde it" in our_autograde(ours)
+    assert "ada: 0 points, nbgrader could not autograde it" in autograde_course(ours, CHAPTER, "--workers", "2")
     steps["unreadable"] = gradebook_view(ours)
     return steps
 
