@@ -40,7 +40,6 @@ def test_grading_table_matches_the_gradebook_points(chapter):
     assert {name: float(points) for name, points in table.items()} == expected
 
 
-
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS))
 def test_one_or_two_written_questions_graded_by_hand_with_their_points_in_the_table(chapter):
     """Each written question: a locked prompt, then nbgrader's manually graded
