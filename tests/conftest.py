@@ -1,6 +1,7 @@
 """Shared fixtures: grading a notebook object with limits sized for tests;
 a headless Chromium for the browser tests, the Jupyter servers they open,
-what a page meets in them, and where their screenshots go."""
+what a page meets in them, and where their screenshots go; a fresh clone
+of the repository."""
 import os
 import shutil
 import signal
@@ -129,6 +130,19 @@ def jupyter_server(course_command: list, home: Path, port: int, token: str):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def fresh_clone(destination):
+    """``git clone`` of this repository, with this checkout's files over it
+    (tracked and new ones, not ignored ones): the clone of the next commit."""
+    subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(destination)], check=True)
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=paths.ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        if (paths.ROOT / name).is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(paths.ROOT / name, destination / name)
+    return destination
 
 
 ARTIFACTS = paths.ROOT / "test-artifacts"

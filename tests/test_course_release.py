@@ -1,10 +1,9 @@
-"""`./course release` sets up the instructor's gradebook: in a copy of the
-working tree, it regenerates the release unchanged and records the
+"""`./course release` sets up the instructor's gradebook: in a fresh clone
+(with this checkout's files), it regenerates the release unchanged and records the
 assignment where `python -m autograder autograde` looks for it (before,
 release used a scratch gradebook and autograde said the gradebook had no
 assignment)."""
 import os
-import shutil
 import subprocess
 import sys
 
@@ -12,19 +11,9 @@ from autograder import paths
 from autograder.assignments import load_assignment
 from autograder.nbgrader_course import course_gradebook
 
+from .conftest import fresh_clone
+
 CHAPTER = "ch02"
-
-
-def working_tree_copy(root):
-    """The repository's tracked files as they are now (a fresh clone with
-    this session's edits), at ``root``."""
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=paths.ROOT, capture_output=True, check=True).stdout
-    for name in filter(None, tracked.decode().split("\0")):
-        source = paths.ROOT / name
-        if source.is_file():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, root / name)
-    return root
 
 
 def run(root, *command):
@@ -34,7 +23,7 @@ def run(root, *command):
 
 
 def test_release_records_the_assignment_for_autograde(tmp_path):
-    course = working_tree_copy(tmp_path / "course")
+    course = fresh_clone(tmp_path / "course")
     released = run(course, "./course", "release", CHAPTER)
     assert released.returncode == 0, released.stdout + released.stderr
 

@@ -21,7 +21,6 @@ grader's comment."""
 import csv
 import os
 import shlex
-import shutil
 import subprocess
 from datetime import datetime
 
@@ -34,6 +33,8 @@ from autograder.nbgrader_class import FEEDBACK_PAGE
 from autograder.nbgrader_course import COURSE_ID, grade_by_hand, hand_in
 from autograder.submissions import solved, with_answers
 
+from .conftest import fresh_clone
+
 README = paths.ROOT / "README.md"
 BEGIN, END = "<!-- instructor-path -->", "<!-- /instructor-path -->"
 CHAPTER = "ch02"   # the README's assignment
@@ -42,19 +43,6 @@ CODE_POINTS = load_assignment(CHAPTER).max_score
 MANUAL_SCORE, COMMENT = 1.5, "Clear on (a); for (b), say what teacher forcing buys."
 HANDED_IN = {"ada": with_answers(solved(CHAPTER), {QUESTION.name: "The output is all the next step sees."}),
              "bob": solved(CHAPTER)}
-
-
-def fresh_clone(destination):
-    """``git clone`` of this repository, with this checkout's files over it
-    (tracked and new ones, not ignored ones): the clone of the next commit."""
-    subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(destination)], check=True)
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=paths.ROOT, capture_output=True, check=True).stdout
-    for name in filter(None, listed.decode().split("\0")):
-        if (paths.ROOT / name).is_file():
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(paths.ROOT / name, destination / name)
-    return destination
 
 
 def instructor_path() -> list:
